@@ -1,0 +1,61 @@
+"""People who use the system: applicants, the provider's officers, PSC operators.
+
+Roles are Django groups whose names are the lane ids of the process
+definitions (see docs/process-definitions.md): a user may complete a user task
+of lane L when they belong to group L (and, for provider lanes, work in the
+provider unit that handles the request).
+"""
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.identifiers import validate_bin_field, validate_iin_field
+
+
+class User(AbstractUser):
+    class Kind(models.TextChoices):
+        APPLICANT = "applicant", _("Applicant")
+        OFFICER = "officer", _("Provider officer")
+        PSC_OPERATOR = "psc_operator", _("PSC operator")
+        ADMINISTRATOR = "administrator", _("Administrator")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.APPLICANT)
+    iin = models.CharField(_("IIN"), max_length=12, blank=True, validators=[validate_iin_field], db_index=True)
+    bin = models.CharField(_("BIN"), max_length=12, blank=True, validators=[validate_bin_field], db_index=True)
+    organisation_name = models.CharField(_("organisation"), max_length=300, blank=True)
+    patronymic = models.CharField(_("patronymic"), max_length=150, blank=True)
+    provider_unit = models.ForeignKey(
+        "services.ProviderUnit", verbose_name=_("provider unit"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="staff",
+    )
+    # Step 1 of the portal channel: the applicant registered on the portal
+    # with their EDS registration certificate. Without it, authorisation fails.
+    portal_registered_at = models.DateTimeField(_("registered on the portal"), null=True, blank=True)
+
+    @property
+    def applicant_kind(self) -> str:
+        return "legal" if self.bin else "individual"
+
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p)
+
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API. Only the SHA-256 of the key is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    @staticmethod
+    def hash(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User) -> str:
+        key = secrets.token_urlsafe(32)
+        cls.objects.create(user=user, key_hash=cls.hash(key))
+        return key

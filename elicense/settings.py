@@ -1,0 +1,128 @@
+"""Settings of the E-licensing system.
+
+Everything that differs between a developer's machine, CI and production comes
+from the environment: DATABASE_URL, ELICENSE_SECRET_KEY, ELICENSE_ALLOWED_HOSTS,
+ELICENSE_DEBUG. The defaults give a working local system on an SQLite file.
+"""
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("ELICENSE_VAR_DIR", BASE_DIR / "var"))
+
+DEBUG = os.environ.get("ELICENSE_DEBUG", "0") == "1"
+SECRET_KEY = os.environ.get("ELICENSE_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG and os.environ.get("ELICENSE_REQUIRE_SECRET") == "1":
+        raise RuntimeError("ELICENSE_SECRET_KEY must be set in production")
+    SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+ALLOWED_HOSTS = [h for h in os.environ.get("ELICENSE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "core",
+    "accounts",
+    "workdays",
+    "services",
+    "workflow",
+    "applications",
+    "integrations",
+    "api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "elicense.urls"
+WSGI_APPLICATION = "elicense.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'elicense.sqlite3'}"),
+        conn_max_age=600,
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # One writer at a time: wait for the lock instead of failing, and take the
+    # write lock at BEGIN so that select_for_update-style sequences serialise.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+# Kazakh is the state language and the default; Russian is the official language.
+LANGUAGE_CODE = "kk"
+LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Almaty"
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = VAR_DIR / "media"
+# Attachments: what the portal accepts (issue 5 builds the page on this).
+ELICENSE_MAX_ATTACHMENT_BYTES = int(os.environ.get("ELICENSE_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024))
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = not DEBUG and os.environ.get("ELICENSE_INSECURE_COOKIES") != "1"
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Where the process definitions (BPMN files) live; see docs/process-definitions.md.
+ELICENSE_DEFINITIONS_DIR = BASE_DIR / "services" / "definitions"
+
+# Outside systems: which adapter implementation serves each interface.
+ELICENSE_ADAPTERS = {
+    "registry": os.environ.get("ELICENSE_REGISTRY_ADAPTER", "integrations.registry.LocalRegistry"),
+    "payments": os.environ.get("ELICENSE_PAYMENTS_ADAPTER", "integrations.payments.LocalPaymentGateway"),
+    "signatures": os.environ.get("ELICENSE_SIGNATURES_ADAPTER", "integrations.signatures.X509SignatureVerifier"),
+}
+# Trust store for signature checks: PEM files of trusted roots and CRLs.
+ELICENSE_TRUST_DIR = Path(os.environ.get("ELICENSE_TRUST_DIR", VAR_DIR / "pki"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("ELICENSE_LOG_LEVEL", "WARNING")},
+}
