@@ -51,7 +51,8 @@ def check_digit(first_eleven: str) -> int | None:
 
 
 def _digits(value: str, what) -> str:
-    value = (value or "").strip()
+    # Not a string (None, an int from a JSON body, ...) is a format error, not an AttributeError.
+    value = value.strip() if isinstance(value, str) else ""
     if len(value) != 12 or not value.isascii() or not value.isdigit():
         raise IdentifierError("format", _("%(what)s must be exactly 12 digits.") % {"what": what})
     expected = check_digit(value[:11])
