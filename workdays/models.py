@@ -1,0 +1,42 @@
+"""Decree-level corrections to the Kazakh working-day calendar.
+
+The `holidays` library gives the statutory holidays, the Labour Code's
+moves of a holiday falling on a weekend, and the government's transfers
+that the library has caught up with. A `WorkingDayOverride` row wins over
+all of that, both ways: a Saturday the government made a working day, or a
+day off the library does not know about (see docs/deadlines.md).
+"""
+from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkingDayOverride(models.Model):
+    date = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(
+        _("working day"),
+        help_text=_("Ticked: the date is a working day whatever the calendar says "
+                    "(e.g. a transferred working Saturday). Unticked: the date is a day off."),
+    )
+    reason_kk = models.CharField(_("reason (Kazakh)"), max_length=500, blank=True)
+    reason_ru = models.CharField(_("reason (Russian)"), max_length=500, blank=True)
+    reason_en = models.CharField(_("reason (English)"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("working-day override")
+        verbose_name_plural = _("working-day overrides")
+
+    def __str__(self):
+        kind = _("working day") if self.is_working_day else _("day off")
+        return f"{self.date.isoformat()}: {kind}"
+
+
+@receiver(post_save, sender=WorkingDayOverride, dispatch_uid="workdays_override_saved")
+@receiver(post_delete, sender=WorkingDayOverride, dispatch_uid="workdays_override_deleted")
+def _invalidate_override_cache(sender, using=None, **kwargs):
+    from workdays.calendar import invalidate_overrides
+
+    invalidate_overrides(using)
