@@ -1,3 +1,46 @@
+"""The versioned REST API: /api/v1/..., described at /api/openapi.json."""
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="E-licensing API", version="1", urls_namespace="api")
+from api.auth import AUTH
+from core.errors import DomainError
+
+api = NinjaAPI(
+    title="E-licensing API",
+    version="1",
+    description="Requests for the communications-sector state services S1–S4, driven step by step.",
+    urls_namespace="api",
+    auth=AUTH,
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    return api.create_response(
+        request, {"code": exc.code, "message": str(exc.message), "details": exc.details}, status=exc.status
+    )
+
+
+@api.exception_handler(ObjectDoesNotExist)
+def not_found(request, exc):
+    return api.create_response(request, {"code": "not_found", "message": _("Not found."), "details": {}}, status=404)
+
+
+@api.exception_handler(Http404)
+def http_not_found(request, exc):
+    return not_found(request, exc)
+
+
+from accounts.api import router as accounts_router  # noqa: E402
+from applications.api import router as applications_router  # noqa: E402
+from integrations.api import router as integrations_router  # noqa: E402
+from services.api import router as services_router  # noqa: E402
+from workflow.api import router as workflow_router  # noqa: E402
+
+api.add_router("/v1/auth", accounts_router)
+api.add_router("/v1/services", services_router)
+api.add_router("/v1/applications", applications_router)
+api.add_router("/v1/gateway", integrations_router)
+api.add_router("/v1/process-definitions", workflow_router)

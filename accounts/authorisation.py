@@ -1,0 +1,27 @@
+"""Step 1 / P1 of every channel: is the person acting entitled to start this request?"""
+from core.identifiers import is_valid_bin, is_valid_iin
+
+
+def check_authorisation(user, application) -> tuple[bool, str]:
+    """(ok, reason code). Reasons are explained in the API's error catalogue."""
+    if user is None or not user.is_active:
+        return False, "not_authenticated"
+    if application.channel == "portal":
+        if user.kind != user.Kind.APPLICANT:
+            return False, "not_an_applicant"
+        if user.portal_registered_at is None:
+            return False, "not_registered_on_portal"
+        if not is_valid_iin(user.iin) or (user.bin and not is_valid_bin(user.bin)):
+            return False, "invalid_identifier"
+        return True, "ok"
+    if application.channel == "staff":
+        if user.kind != user.Kind.OFFICER or user.provider_unit_id is None:
+            return False, "not_an_officer"
+        if user.provider_unit_id != application.provider_unit_id:
+            return False, "wrong_provider_unit"
+        return True, "ok"
+    if application.channel == "psc":
+        if user.kind != user.Kind.PSC_OPERATOR:
+            return False, "not_a_psc_operator"
+        return True, "ok"
+    return False, "unknown_channel"

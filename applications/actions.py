@@ -1,0 +1,391 @@
+"""Every change to a request happens here, one function per action.
+
+Each action is atomic: it locks the request's row, checks that the step it
+completes is open and that the actor may complete it, changes what it must,
+moves the process (workflow.engine) and writes the history — all or nothing.
+A repeated call (double click, retry) finds its step already done and
+changes nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from applications.forms import form_for
+from applications.models import Application, Attachment, Signature, SurveyAnswer
+from applications.signing import current_revision, freeze_revision
+from core.errors import DomainError
+from core.identifiers import IdentifierError, parse_bin, parse_iin
+from integrations import adapters
+from integrations.models import Payment
+from services.catalog import REGIONAL_SERVICES, SUB_KINDS
+from services.models import Fee, Region, RequiredDocument
+from services.providers import provider_unit_for
+from workflow import definitions, engine
+from workflow.models import WorkTask
+
+PROVIDER_LANES = {"provider", "office_clerk", "head", "unit_head", "executor"}
+
+
+class InvalidInput(DomainError):
+    code = "invalid_input"
+    status = 422
+
+
+class StaleForm(DomainError):
+    code = "stale_form"
+    status = 409
+    default_message = _("The request was changed meanwhile; reload it and apply your changes again.")
+
+
+# -- permissions ---------------------------------------------------------------
+def may_complete(actor, application, task: WorkTask) -> bool:
+    lane = task.lane
+    if lane == "applicant":
+        return actor is not None and actor.pk == application.applicant_user_id
+    if lane == "payment_gateway":
+        # The gateway's callback (actor None), or the applicant abandoning the payment.
+        return actor is None or actor.pk == application.applicant_user_id
+    if actor is None or not actor.is_active:
+        return False
+    if lane == "psc":
+        return actor.kind == actor.Kind.PSC_OPERATOR
+    if lane in PROVIDER_LANES:
+        if actor.kind != actor.Kind.OFFICER or actor.provider_unit_id != application.provider_unit_id:
+            return False
+        if task.assignee_id is not None:
+            return task.assignee_id == actor.pk
+        return lane in roles(actor)
+    return False
+
+
+def roles(user) -> set[str]:
+    """The user's roles (group names = lane ids), read once per user object."""
+    if not hasattr(user, "_elicense_roles"):
+        user._elicense_roles = set(user.groups.values_list("name", flat=True))
+    return user._elicense_roles
+
+
+def _locked(application_id) -> Application:
+    return Application.objects.select_for_update().select_related("definition", "process").get(pk=application_id)
+
+
+def _complete(application_id, actor, action_kind: str, data: dict | None = None, before=None) -> Application:
+    with transaction.atomic():
+        app = _locked(application_id)
+        task = engine.open_task(app, action_kind)
+        if not may_complete(actor, app, task):
+            raise engine.NotAllowed()
+        extra = before(app, task) if before else None
+        engine.complete_user_task(app, task, actor, {**(data or {}), **(extra or {})})
+    return app
+
+
+# -- creating a request ----------------------------------------------------------
+def create_application(actor, *, service: str, sub_kind: str, channel: str, region_code: str = "",
+                       client_request_id: str = "") -> tuple[Application, bool]:
+    """Open a request and run its process to the first step that waits. Returns (request, created)."""
+    if client_request_id:
+        existing = Application.objects.filter(created_by=actor, client_request_id=client_request_id).first()
+        if existing:
+            return existing, False
+    if sub_kind not in SUB_KINDS.get(service, {}):
+        raise InvalidInput(_("Unknown service or sub-kind."), code="unknown_service")
+    region = None
+    if region_code:
+        region = Region.objects.filter(code=region_code).first()
+        if region is None:
+            raise InvalidInput(_("Unknown region."), code="unknown_region")
+    elif service in REGIONAL_SERVICES:
+        raise InvalidInput(_("This service needs the region where the radio-frequency resource is used."), code="region_required")
+    definition = definitions.definition_for(service, channel, timezone.localdate())
+    if definition is None:
+        raise InvalidInput(_("This service is not offered through this channel."), code="no_such_channel")
+    applicant_fields = {}
+    if channel == "portal":
+        applicant_fields = dict(
+            applicant_user=actor, applicant_iin=actor.iin, applicant_bin=actor.bin,
+            applicant_name=actor.organisation_name or actor.full_name(),
+        )
+    try:
+        with transaction.atomic():
+            app = Application.objects.create(
+                service=service, sub_kind=sub_kind, channel=channel, definition=engine.sync_definition(definition),
+                created_by=actor, client_request_id=client_request_id, region=region,
+                provider_unit=provider_unit_for(service, region), **applicant_fields,
+            )
+            engine.start(app, actor)
+    except IntegrityError:
+        # The same client request arrived twice at once: the other one won.
+        return Application.objects.get(created_by=actor, client_request_id=client_request_id), False
+    return app, True
+
+
+# -- filling -----------------------------------------------------------------------
+FILLING_STEPS = ("fill", "enter_application")
+
+
+def save_form(application_id, actor, data: dict, version: int) -> Application:
+    """Save the form (a draft may be incomplete: only what is there is checked when finishing)."""
+    with transaction.atomic():
+        app = _locked(application_id)
+        task = _filling_task(app)
+        if not may_complete(actor, app, task):
+            raise engine.NotAllowed()
+        if version != app.form_version:
+            raise StaleForm()
+        if not isinstance(data, dict):
+            raise InvalidInput(_("The form must be an object."))
+        app.form_data = data
+        app.form_version += 1
+        app.save(update_fields=["form_data", "form_version"])
+    return app
+
+
+def _filling_task(app) -> WorkTask:
+    task = WorkTask.objects.filter(application=app, state=WorkTask.State.OPEN, action_kind__in=FILLING_STEPS).first()
+    if task is None:
+        raise engine.StepNotOpen()
+    return task
+
+
+def validate_form(app) -> dict:
+    form = form_for(app.service, app.sub_kind, app.form_data)
+    if not form.is_valid():
+        raise InvalidInput(_("The form has errors."), code="form_invalid", fields=form.errors.get_json_data())
+    return form.cleaned_json()
+
+
+ALLOWED_TYPES = {
+    "application/pdf": (b"%PDF-",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+}
+
+
+def add_attachment(application_id, actor, *, document_code: str, uploaded, is_scan: bool = False) -> Attachment:
+    if uploaded.size > settings.ELICENSE_MAX_ATTACHMENT_BYTES:
+        raise InvalidInput(
+            _("The file is larger than %(mb)d MB.") % {"mb": settings.ELICENSE_MAX_ATTACHMENT_BYTES // (1024 * 1024)},
+            code="file_too_large",
+        )
+    content = uploaded.read()
+    signatures = ALLOWED_TYPES.get(uploaded.content_type)
+    if signatures is None:
+        raise InvalidInput(_("Only PDF, PNG and JPEG files are accepted."), code="file_type")
+    if not content.startswith(signatures):
+        raise InvalidInput(_("The file's content is not what its type says."), code="file_content_mismatch")
+    with transaction.atomic():
+        app = _locked(application_id)
+        task = _filling_task(app) if not is_scan else engine.open_task(app, "attach_scans")
+        if not may_complete(actor, app, task):
+            raise engine.NotAllowed()
+        if not RequiredDocument.objects.filter(service=app.service, code=document_code).exists():
+            raise InvalidInput(_("This document is not on the service's list."), code="unknown_document")
+        digest = hashlib.sha256(content).hexdigest()
+        attachment = Attachment(
+            application=app, document_code=document_code, original_name=uploaded.name[:255],
+            content_type=uploaded.content_type, size=len(content), sha256=digest, is_scan=is_scan, uploaded_by=actor,
+        )
+        uploaded.seek(0)
+        attachment.file.save(digest, uploaded, save=False)
+        attachment.save()
+    return attachment
+
+
+def _missing_documents(app, presented: set[str]) -> list[str]:
+    required = RequiredDocument.objects.filter(service=app.service, mandatory=True).filter(
+        sub_kind__in=["", app.sub_kind]
+    ).values_list("code", flat=True)
+    return sorted(set(required) - presented)
+
+
+def finish_filling(application_id, actor) -> Application:
+    """Step 3 (portal): the applicant finishes the form; it is frozen as the revision to sign."""
+    def before(app, task):
+        cleaned = validate_form(app)
+        missing = _missing_documents(app, set(app.attachments.values_list("document_code", flat=True)))
+        if missing:
+            raise InvalidInput(_("Required documents are missing."), code="documents_missing", documents=missing)
+        app.form_data = cleaned
+        app.save(update_fields=["form_data"])
+        freeze_revision(app)
+        return {"form_complete": True}
+    return _complete(application_id, actor, "fill", before=before)
+
+
+# -- payment -------------------------------------------------------------------------
+def current_fee(app) -> Fee:
+    today = timezone.localdate()
+    fee = (
+        Fee.objects.filter(service=app.service, sub_kind=app.sub_kind, valid_from__lte=today)
+        .exclude(valid_to__lt=today).order_by("-valid_from").first()
+    )
+    if fee is None:
+        raise DomainError(_("No fee is configured for this service."), code="fee_missing", status=503)
+    return fee
+
+
+def start_payment(application_id, actor) -> Payment:
+    """Send the applicant to the payment gateway; a repeated call returns the same open payment."""
+    with transaction.atomic():
+        app = _locked(application_id)
+        task = engine.open_task(app, "pay")
+        if actor.pk != app.applicant_user_id:
+            raise engine.NotAllowed()
+        payment = app.payments.filter(status=Payment.Status.CREATED).first()
+        if payment is None:
+            payment = adapters.payments().create(app, current_fee(app).amount_kzt)
+            engine.record_event(app, "payment_started", actor, task,
+                                reference=payment.reference, amount_kzt=payment.amount_kzt)
+    return payment
+
+
+def record_payment_fact(reference: str) -> Application:
+    """The gateway reports a settled payment (paid or declined). Repeated reports change nothing."""
+    payment = Payment.objects.get(reference=reference)
+    try:
+        return _complete(payment.application_id, None, "pay", {"payment_reported": payment.status})
+    except engine.StepNotOpen:
+        return Application.objects.get(pk=payment.application_id)
+
+
+def abandon_payment(application_id, actor) -> Application:
+    def before(app, task):
+        app.payments.filter(status=Payment.Status.CREATED).update(status=Payment.Status.CANCELLED, settled_at=timezone.now())
+        return {"payment_reported": "abandoned"}
+    return _complete(application_id, actor, "pay", before=before)
+
+
+# -- signing --------------------------------------------------------------------------
+def choose_certificate(application_id, actor, certificate_pem: str) -> Application:
+    def before(app, task):
+        revision = current_revision(app)
+        Signature.objects.create(application=app, revision=revision, certificate_pem=certificate_pem)
+        return {"certificate_chosen": True}
+    return _complete(application_id, actor, "choose_certificate", before=before)
+
+
+def sign(application_id, actor, cms_der: bytes) -> Application:
+    def before(app, task):
+        signature = app.signatures.order_by("-id").first()
+        Signature.objects.filter(pk=signature.pk).update(cms=cms_der)
+        return {"signed": True}
+    return _complete(application_id, actor, "sign", before=before)
+
+
+# -- the provider's staff --------------------------------------------------------------
+def _identify(iin: str, bin_: str) -> tuple[str, str]:
+    try:
+        if iin:
+            parse_iin(iin)
+        if bin_:
+            parse_bin(bin_)
+    except IdentifierError as err:
+        raise InvalidInput(err.message, code=f"identifier_{err.code}") from None
+    if not iin and not bin_:
+        raise InvalidInput(_("The applicant's IIN or BIN is required."), code="identifier_required")
+    return iin, bin_
+
+
+def enter_application(application_id, actor, *, iin: str = "", bin: str = "") -> Application:
+    """P3 (staff): the officer enters the applicant's identity and the form (saved with save_form)."""
+    iin, bin_ = _identify(iin, bin)
+
+    def before(app, task):
+        cleaned = validate_form(app)
+        app.applicant_iin, app.applicant_bin, app.form_data = iin, bin_, cleaned
+        app.save(update_fields=["applicant_iin", "applicant_bin", "form_data"])
+        return {"applicant_entered": True}
+    return _complete(application_id, actor, "enter_application", before=before)
+
+
+def attach_scans(application_id, actor, *, documents_presented: list[str]) -> Application:
+    """P6 (staff): the officer marks the paper documents presented; their scans must be attached."""
+    def before(app, task):
+        scanned = set(app.attachments.filter(is_scan=True).values_list("document_code", flat=True))
+        presented = set(documents_presented)
+        if presented - scanned:
+            raise InvalidInput(_("Every presented document needs its scan."), code="scans_missing",
+                               documents=sorted(presented - scanned))
+        missing = _missing_documents(app, presented)
+        if missing:
+            raise InvalidInput(_("Required documents are missing."), code="documents_missing", documents=missing)
+        freeze_revision(app)
+        return {"scans_attached": True, "documents_presented": sorted(presented)}
+    return _complete(application_id, actor, "attach_scans", before=before)
+
+
+def decide(application_id, actor, *, decision: str, reasons: list[str] | None = None, comment: str = "") -> Application:
+    """The qualification check (C4/C3) or the 2015 executor's review: approve, or refuse with reasons."""
+    if decision not in ("approve", "refuse"):
+        raise InvalidInput(_("The decision must be approve or refuse."), code="decision_invalid")
+    if decision == "refuse" and not (reasons or comment.strip()):
+        raise InvalidInput(_("A refusal must give its reasons."), code="reasons_required")
+    data = {"decision": decision, "refusal_reasons": list(reasons or []) + ([comment.strip()] if comment.strip() else [])}
+    return _complete(application_id, actor, "decide", data)
+
+
+# -- the public service centre (S2, 2015) -------------------------------------------------
+def psc_intake(application_id, actor, *, iin: str = "", bin: str = "", documents_presented: list[str]) -> Application:
+    iin, bin_ = _identify(iin, bin)
+
+    def before(app, task):
+        validate_form(app)
+        app.applicant_iin, app.applicant_bin = iin, bin_
+        app.save(update_fields=["applicant_iin", "applicant_bin"])
+        missing = _missing_documents(app, set(documents_presented))
+        return {"document_set": "incomplete" if missing else "complete", "documents_missing": missing,
+                "refusal_reasons": [f"missing:{code}" for code in missing]}
+    return _complete(application_id, actor, "psc_intake", before=before)
+
+
+# -- inside the provider (2015) ---------------------------------------------------------
+def register_incoming(application_id, actor) -> Application:
+    from applications.numbers import next_document_number
+
+    def before(app, task):
+        return {"incoming_number": next_document_number("incoming")}
+    return _complete(application_id, actor, "register_incoming", before=before)
+
+
+def put_on_portal(application_id, actor) -> Application:
+    return _complete(application_id, actor, "put_on_portal")
+
+
+def assign_unit(application_id, actor) -> Application:
+    return _complete(application_id, actor, "assign_unit")
+
+
+def assign_executor(application_id, actor, *, executor_id: int) -> Application:
+    from accounts.models import User
+
+    def before(app, task):
+        executor = User.objects.filter(pk=executor_id, provider_unit_id=app.provider_unit_id, groups__name="executor").first()
+        if executor is None:
+            raise InvalidInput(_("The executor must be an executor of the provider unit."), code="executor_invalid")
+        return {"executor_id": executor.pk}
+    return _complete(application_id, actor, "assign_executor", before=before)
+
+
+def sign_result(application_id, actor) -> Application:
+    return _complete(application_id, actor, "sign_result")
+
+
+# -- after the result ------------------------------------------------------------------------
+def answer_survey(application_id, actor, *, process_quality: int, information_quality: int) -> SurveyAnswer:
+    with transaction.atomic():
+        app = _locked(application_id)
+        if actor.pk != app.applicant_user_id:
+            raise engine.NotAllowed()
+        if app.status not in (Application.Status.COMPLETED, Application.Status.REFUSED):
+            raise DomainError(_("The survey opens once the result is issued."), code="survey_not_open", status=409)
+        if {process_quality, information_quality} - {1, 2, 3}:
+            raise InvalidInput(_("Each answer is 1, 2 or 3."), code="survey_invalid")
+        if SurveyAnswer.objects.filter(application=app).exists():
+            raise DomainError(_("The survey has been answered already."), code="survey_answered", status=409)
+        return SurveyAnswer.objects.create(application=app, process_quality=process_quality, information_quality=information_quality)

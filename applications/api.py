@@ -1,0 +1,362 @@
+"""REST endpoints for requests: one endpoint per step action (see docs/api.md)."""
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from applications import actions
+from applications.models import Application
+from applications.signing import current_revision, signing_payload
+from workflow.models import Event, WorkTask
+
+router = Router(tags=["applications"])
+
+
+# -- schemas --------------------------------------------------------------------
+class CreateIn(Schema):
+    service: str
+    sub_kind: str
+    channel: str = "portal"
+    region: str = ""
+    client_request_id: str = ""
+
+
+class TaskOut(Schema):
+    id: int
+    step: str
+    name: str
+    lane: str
+    action_kind: str
+    state: str
+    created_at: datetime.datetime
+    due_at: datetime.datetime | None
+    completed_at: datetime.datetime | None
+    duration_seconds: float | None
+    within_norm: bool | None
+    norm: str
+    assignee_id: int | None
+
+
+class DocumentOut(Schema):
+    kind: str
+    number: str
+    issued_at: datetime.datetime
+    content: dict
+
+
+class ApplicationOut(Schema):
+    id: int
+    number: str | None
+    service: str
+    sub_kind: str
+    channel: str
+    process_id: str
+    version: str
+    status: str
+    applicant_iin: str
+    applicant_bin: str
+    applicant_name: str
+    provider_unit: str | None
+    region: str | None
+    form: dict
+    form_version: int
+    refusal_step: str
+    refusal_reason: str
+    refusal_details: list
+    result_kind: str
+    created_at: datetime.datetime
+    registered_at: datetime.datetime | None
+    deadline_at: datetime.datetime | None
+    finished_at: datetime.datetime | None
+    open_tasks: list[TaskOut]
+    documents: list[DocumentOut]
+
+
+class EventOut(Schema):
+    at: datetime.datetime
+    kind: str
+    step: str
+    bpmn_id: str
+    actor: str | None
+    data: dict
+
+
+class FormIn(Schema):
+    data: dict
+    version: int
+
+
+class AttachmentOut(Schema):
+    id: int
+    document_code: str
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    is_scan: bool
+
+
+class PaymentOut(Schema):
+    reference: str
+    amount_kzt: int
+    status: str
+
+
+class PayloadOut(Schema):
+    payload_b64: str
+    sha256: str
+
+
+class CertificateIn(Schema):
+    certificate_pem: str
+
+
+class SignatureIn(Schema):
+    cms_b64: str
+
+
+class IdentityIn(Schema):
+    iin: str = ""
+    bin: str = ""
+
+
+class ScansIn(Schema):
+    documents_presented: list[str]
+
+
+class DecisionIn(Schema):
+    decision: str
+    reasons: list[str] = []
+    comment: str = ""
+
+
+class IntakeIn(IdentityIn):
+    documents_presented: list[str]
+
+
+class ExecutorIn(Schema):
+    executor_id: int
+
+
+class SurveyIn(Schema):
+    process_quality: int
+    information_quality: int
+
+
+class SurveyOut(Schema):
+    process_quality: int
+    information_quality: int
+
+
+# -- helpers --------------------------------------------------------------------
+def visible(user):
+    qs = Application.objects.all()
+    if user.is_superuser or user.kind == user.Kind.ADMINISTRATOR:
+        return qs
+    if user.kind == user.Kind.APPLICANT:
+        return qs.filter(applicant_user=user)
+    if user.kind == user.Kind.PSC_OPERATOR:
+        return qs.filter(Q(channel="psc") | Q(created_by=user))
+    return qs.filter(Q(provider_unit_id=user.provider_unit_id) | Q(created_by=user))
+
+
+def _get(request, application_id) -> Application:
+    return get_object_or_404(visible(request.auth), pk=application_id)
+
+
+def out(app: Application) -> dict:
+    app = (
+        Application.objects.select_related("definition", "provider_unit", "region")
+        .prefetch_related("documents")
+        .get(pk=app.pk)
+    )
+    open_tasks = WorkTask.objects.filter(application=app, state=WorkTask.State.OPEN)
+    return {
+        "id": app.pk, "number": app.number, "service": app.service, "sub_kind": app.sub_kind, "channel": app.channel,
+        "process_id": app.definition.process_id, "version": app.definition.version, "status": app.status,
+        "applicant_iin": app.applicant_iin, "applicant_bin": app.applicant_bin, "applicant_name": app.applicant_name,
+        "provider_unit": app.provider_unit.code if app.provider_unit else None,
+        "region": app.region.code if app.region else None,
+        "form": app.form_data, "form_version": app.form_version,
+        "refusal_step": app.refusal_step, "refusal_reason": app.refusal_reason, "refusal_details": app.refusal_details,
+        "result_kind": app.result_kind, "created_at": app.created_at, "registered_at": app.registered_at,
+        "deadline_at": app.deadline_at, "finished_at": app.finished_at,
+        "open_tasks": list(open_tasks), "documents": list(app.documents.all()),
+    }
+
+
+def _b64(value: str) -> bytes:
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise actions.InvalidInput(_("The value is not valid base64."), code="base64_invalid") from None
+
+
+# -- endpoints ------------------------------------------------------------------
+@router.post("", response={200: ApplicationOut, 201: ApplicationOut})
+def create(request, body: CreateIn):
+    """Open a request. Repeating the same `client_request_id` returns the first request (200) instead of a new one."""
+    app, created = actions.create_application(
+        request.auth, service=body.service, sub_kind=body.sub_kind, channel=body.channel,
+        region_code=body.region, client_request_id=body.client_request_id,
+    )
+    return Status(201 if created else 200, out(app))
+
+
+@router.get("", response=list[ApplicationOut])
+def list_applications(request, status: str = "", service: str = "", limit: int = 50, offset: int = 0):
+    qs = visible(request.auth)
+    if status:
+        qs = qs.filter(status=status)
+    if service:
+        qs = qs.filter(service=service)
+    return [out(a) for a in qs[offset: offset + min(limit, 200)]]
+
+
+@router.get("/queue", response=list[TaskOut])
+def queue(request):
+    """Open steps the caller may complete now, soonest due first."""
+    user = request.auth
+    tasks = (
+        WorkTask.objects.filter(state=WorkTask.State.OPEN)
+        .select_related("application")
+        .order_by("due_at", "id")
+    )
+    if user.kind == user.Kind.APPLICANT:
+        tasks = tasks.filter(application__applicant_user=user)
+    else:
+        tasks = tasks.filter(Q(provider_unit_id=user.provider_unit_id) | Q(lane="psc"))
+    return [t for t in tasks[:500] if actions.may_complete(user, t.application, t)]
+
+
+@router.get("/{application_id}", response=ApplicationOut)
+def detail(request, application_id: int):
+    return out(_get(request, application_id))
+
+
+@router.get("/{application_id}/history", response=list[EventOut])
+def history(request, application_id: int):
+    app = _get(request, application_id)
+    return [
+        {"at": e.at, "kind": e.kind, "step": e.step, "bpmn_id": e.bpmn_id,
+         "actor": e.actor.username if e.actor else None, "data": e.data}
+        for e in Event.objects.filter(application=app).select_related("actor")
+    ]
+
+
+@router.get("/{application_id}/tasks", response=list[TaskOut])
+def tasks(request, application_id: int):
+    return list(WorkTask.objects.filter(application=_get(request, application_id)))
+
+
+@router.put("/{application_id}/form", response=ApplicationOut)
+def save_form(request, application_id: int, body: FormIn):
+    """Save the draft form; `version` must be the version last read (a stale form is refused)."""
+    return out(actions.save_form(_get(request, application_id).pk, request.auth, body.data, body.version))
+
+
+@router.post("/{application_id}/attachments", response={201: AttachmentOut})
+def attach(request, application_id: int, document_code: Form[str], file: File[UploadedFile], is_scan: Form[bool] = False):
+    attachment = actions.add_attachment(
+        _get(request, application_id).pk, request.auth, document_code=document_code, uploaded=file, is_scan=is_scan
+    )
+    return Status(201, attachment)
+
+
+@router.post("/{application_id}/fill", response=ApplicationOut)
+def finish_filling(request, application_id: int):
+    """Step 3: finish filling; the request is frozen as the revision to be signed."""
+    return out(actions.finish_filling(_get(request, application_id).pk, request.auth))
+
+
+@router.post("/{application_id}/payment", response=PaymentOut)
+def start_payment(request, application_id: int):
+    """Start paying the fee at the payment gateway (a repeated call returns the same payment)."""
+    return actions.start_payment(_get(request, application_id).pk, request.auth)
+
+
+@router.post("/{application_id}/payment/abandon", response=ApplicationOut)
+def abandon_payment(request, application_id: int):
+    return out(actions.abandon_payment(_get(request, application_id).pk, request.auth))
+
+
+@router.get("/{application_id}/signing-payload", response=PayloadOut)
+def payload(request, application_id: int):
+    """The exact bytes to sign (detached CMS), base64, and their SHA-256."""
+    app = _get(request, application_id)
+    if current_revision(app) is None:
+        raise actions.InvalidInput(_("The request has not been filled yet."), code="not_filled")
+    data = signing_payload(app)
+    return {"payload_b64": base64.b64encode(data).decode(), "sha256": current_revision(app).sha256}
+
+
+@router.post("/{application_id}/certificate", response=ApplicationOut)
+def choose_certificate(request, application_id: int, body: CertificateIn):
+    return out(actions.choose_certificate(_get(request, application_id).pk, request.auth, body.certificate_pem))
+
+
+@router.post("/{application_id}/signature", response=ApplicationOut)
+def sign(request, application_id: int, body: SignatureIn):
+    return out(actions.sign(_get(request, application_id).pk, request.auth, _b64(body.cms_b64)))
+
+
+@router.post("/{application_id}/applicant", response=ApplicationOut)
+def enter_application(request, application_id: int, body: IdentityIn):
+    """P3 (staff channel): the officer enters the applicant and finishes the form."""
+    return out(actions.enter_application(_get(request, application_id).pk, request.auth, iin=body.iin, bin=body.bin))
+
+
+@router.post("/{application_id}/scans", response=ApplicationOut)
+def attach_scans(request, application_id: int, body: ScansIn):
+    return out(actions.attach_scans(_get(request, application_id).pk, request.auth, documents_presented=body.documents_presented))
+
+
+@router.post("/{application_id}/decision", response=ApplicationOut)
+def decide(request, application_id: int, body: DecisionIn):
+    return out(actions.decide(_get(request, application_id).pk, request.auth, decision=body.decision,
+                              reasons=body.reasons, comment=body.comment))
+
+
+@router.post("/{application_id}/intake", response=ApplicationOut)
+def psc_intake(request, application_id: int, body: IntakeIn):
+    return out(actions.psc_intake(_get(request, application_id).pk, request.auth, iin=body.iin, bin=body.bin,
+                                  documents_presented=body.documents_presented))
+
+
+@router.post("/{application_id}/incoming-registration", response=ApplicationOut)
+def register_incoming(request, application_id: int):
+    return out(actions.register_incoming(_get(request, application_id).pk, request.auth))
+
+
+@router.post("/{application_id}/put-on-portal", response=ApplicationOut)
+def put_on_portal(request, application_id: int):
+    return out(actions.put_on_portal(_get(request, application_id).pk, request.auth))
+
+
+@router.post("/{application_id}/unit-assignment", response=ApplicationOut)
+def assign_unit(request, application_id: int):
+    return out(actions.assign_unit(_get(request, application_id).pk, request.auth))
+
+
+@router.post("/{application_id}/executor-assignment", response=ApplicationOut)
+def assign_executor(request, application_id: int, body: ExecutorIn):
+    return out(actions.assign_executor(_get(request, application_id).pk, request.auth, executor_id=body.executor_id))
+
+
+@router.post("/{application_id}/result-signature", response=ApplicationOut)
+def sign_result(request, application_id: int):
+    return out(actions.sign_result(_get(request, application_id).pk, request.auth))
+
+
+@router.post("/{application_id}/survey", response={201: SurveyOut})
+def survey(request, application_id: int, body: SurveyIn):
+    return Status(201, actions.answer_survey(_get(request, application_id).pk, request.auth,
+                                             process_quality=body.process_quality,
+                                             information_quality=body.information_quality))

@@ -1,0 +1,139 @@
+"""Fixtures shared by the whole suite: reference data, the people who act,
+a demo PKI (made once per session: RSA key generation is slow) and an API
+client that speaks as one of them."""
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+
+from accounts.models import ApiToken, User
+from integrations import adapters
+from integrations import pki as demo_pki
+from integrations.registry import LocalRegistry
+from integrations.signatures import sign_detached
+from services.models import ProviderUnit
+from services.reference_data import load_reference_data
+
+REGISTRY = LocalRegistry()
+PERSON = next(p for p in REGISTRY._individuals.values() if p["status"] == "alive")
+OTHER_PERSON = [p for p in REGISTRY._individuals.values() if p["status"] == "alive"][1]
+COMPANY = next(c for c in REGISTRY._entities.values() if c.get("status") == "active" and "legal_form" in c)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory):
+    return demo_pki.make_pki(tmp_path_factory.mktemp("trust"))
+
+
+@pytest.fixture(scope="session")
+def user_key():
+    return demo_pki.new_key()
+
+
+@pytest.fixture(autouse=True)
+def _trust(settings, pki, tmp_path):
+    settings.ELICENSE_TRUST_DIR = pki.directory
+    settings.MEDIA_ROOT = tmp_path / "media"
+    adapters.reset()
+    yield
+    adapters.reset()
+
+
+class Api:
+    """The REST API as one user sees it."""
+
+    def __init__(self, user: User | None):
+        self.user = user
+        self.client = Client()
+        self.headers = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user)}"} if user else {}
+
+    def _call(self, method, path, body=None, expect=None, **extra):
+        kwargs = dict(self.headers, **extra)
+        if body is not None:
+            kwargs.update(data=json.dumps(body), content_type="application/json")
+        response = getattr(self.client, method)(f"/api/v1{path}", **kwargs)
+        if expect is not None:
+            assert response.status_code == expect, (response.status_code, response.content[:2000])
+        return response
+
+    def get(self, path, expect=200, **kw):
+        return self._call("get", path, expect=expect, **kw).json()
+
+    def post(self, path, body=None, expect=200, **kw):
+        response = self._call("post", path, body if body is not None else {}, expect=expect, **kw)
+        return response.json()
+
+    def put(self, path, body, expect=200):
+        return self._call("put", path, body, expect=expect).json()
+
+    def upload(self, application_id, code, content=PDF, name="doc.pdf", content_type="application/pdf",
+               is_scan=False, expect=201):
+        f = SimpleUploadedFile(name, content, content_type=content_type)
+        response = self.client.post(
+            f"/api/v1/applications/{application_id}/attachments",
+            {"document_code": code, "file": f, "is_scan": "true" if is_scan else "false"}, **self.headers,
+        )
+        assert response.status_code == expect, response.content
+        return response.json()
+
+
+@pytest.fixture
+def world(db, pki, user_key):
+    """Reference data and one of each kind of person, with API clients and signing keys."""
+    load_reference_data()
+    committee = ProviderUnit.objects.get(code="committee")
+    almaty = ProviderUnit.objects.get(code="inspection-almaty-city")
+    now = timezone.now()
+
+    def make(username, **fields):
+        groups = fields.pop("groups", [])
+        user = User.objects.create_user(username=username, password="demo-pass-123", **fields)
+        for name in groups:
+            user.groups.add(Group.objects.get_or_create(name=name)[0])
+        return user
+
+    class World:
+        pass
+
+    w = World()
+    w.pki = pki
+    w.person = make("person", kind="applicant", iin=PERSON["iin"], last_name=PERSON["last_name"],
+                    first_name=PERSON["first_name"], portal_registered_at=now)
+    w.company_head = make("company", kind="applicant", iin=COMPANY["head_iin"], bin=COMPANY["bin"],
+                          organisation_name=COMPANY["name"], portal_registered_at=now)
+    w.unregistered = make("unregistered", kind="applicant", iin=OTHER_PERSON["iin"])
+    w.committee_officer = make("officer", kind="officer", provider_unit=committee, groups=["provider"])
+    w.inspection_officer = make("inspector", kind="officer", provider_unit=almaty, groups=["provider"])
+    w.clerk = make("clerk", kind="officer", provider_unit=committee, groups=["office_clerk"])
+    w.head = make("head", kind="officer", provider_unit=committee, groups=["head"])
+    w.unit_head = make("unit_head", kind="officer", provider_unit=committee, groups=["unit_head"])
+    w.executor = make("executor", kind="officer", provider_unit=committee, groups=["executor"])
+    w.psc = make("psc", kind="psc_operator")
+    w.api = {name: Api(getattr(w, name)) for name in (
+        "person", "company_head", "unregistered", "committee_officer", "inspection_officer", "clerk", "head",
+        "unit_head", "executor", "psc")}
+
+    def certificate(user, *, purpose="sign", role=None, **kw):
+        role = role or ("first_head" if user.bin else "individual")
+        cert, _ = demo_pki.issue(pki, iin=user.iin, bin=user.bin or None, org=user.organisation_name or None,
+                                 surname=user.last_name or "DEMO", given_name=user.first_name or "DEMO",
+                                 purpose=purpose, role=role, key=user_key, **kw)
+        return cert
+
+    w.certificate = certificate
+    w.key = user_key
+
+    def sign_payload(api, application_id, cert):
+        payload = api.get(f"/applications/{application_id}/signing-payload")
+        cms = sign_detached(base64.b64decode(payload["payload_b64"]), cert, user_key)
+        return base64.b64encode(cms).decode()
+
+    w.sign_payload = sign_payload
+    return w

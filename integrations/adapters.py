@@ -1,0 +1,43 @@
+"""Which implementation serves each outside-system interface.
+
+settings.ELICENSE_ADAPTERS names a class per interface; one instance per
+process is made on first use. Tests swap an implementation with
+`override_settings` followed by `reset()`.
+"""
+import functools
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.module_loading import import_string
+
+
+class AdapterUnavailable(Exception):
+    """The outside system could not be reached; the step waits and is retried."""
+
+
+@functools.cache
+def _instance(name: str):
+    return import_string(settings.ELICENSE_ADAPTERS[name])()
+
+
+def registry():
+    return _instance("registry")
+
+
+def payments():
+    return _instance("payments")
+
+
+def signatures():
+    return _instance("signatures")
+
+
+def reset():
+    _instance.cache_clear()
+
+
+@receiver(setting_changed)
+def _on_setting_changed(setting, **kwargs):
+    if setting in ("ELICENSE_ADAPTERS", "ELICENSE_TRUST_DIR"):
+        reset()

@@ -1,0 +1,63 @@
+from django.utils import timezone
+from ninja import Router, Schema
+
+from services.catalog import SUB_KINDS
+from services.models import Fee, RequiredDocument
+from workflow import definitions
+
+router = Router(tags=["services"])
+
+
+class ChannelOut(Schema):
+    channel: str
+    version: str
+    process_id: str
+    deadline: str
+
+
+class SubKindOut(Schema):
+    code: str
+    name: str
+    fee_kzt: int | None
+
+
+class DocumentOut(Schema):
+    code: str
+    name: str
+    mandatory: bool
+    sub_kind: str
+
+
+class ServiceOut(Schema):
+    code: str
+    sub_kinds: list[SubKindOut]
+    channels: list[ChannelOut]
+    documents: list[DocumentOut]
+
+
+@router.get("", response=list[ServiceOut], auth=None)
+def catalogue(request):
+    """The services, with the channels and regulation versions in force today, fees and documents."""
+    today = timezone.localdate()
+    fees = {}
+    for fee in Fee.objects.filter(valid_from__lte=today).exclude(valid_to__lt=today).order_by("valid_from"):
+        fees[(fee.service, fee.sub_kind)] = fee.amount_kzt
+    lang = getattr(request, "LANGUAGE_CODE", "kk")
+    result = []
+    for code, kinds in SUB_KINDS.items():
+        channels = []
+        for channel in ("portal", "staff", "psc"):
+            d = definitions.definition_for(code, channel, today)
+            if d:
+                channels.append({"channel": channel, "version": d.version, "process_id": d.process_id,
+                                 "deadline": d.metadata.get("deadline", "")})
+        result.append({
+            "code": code,
+            "sub_kinds": [{"code": k, "name": str(v), "fee_kzt": fees.get((code, k))} for k, v in kinds.items()],
+            "channels": channels,
+            "documents": [
+                {"code": d.code, "name": getattr(d, f"name_{lang}", d.name_en), "mandatory": d.mandatory, "sub_kind": d.sub_kind}
+                for d in RequiredDocument.objects.filter(service=code)
+            ],
+        })
+    return result

@@ -1,0 +1,32 @@
+from django.http import HttpResponse
+from ninja import Router, Schema
+
+from workflow import definitions
+
+router = Router(tags=["process definitions"])
+
+
+class DefinitionOut(Schema):
+    process_id: str
+    service: str
+    channel: str
+    version: str
+    valid_from: str
+    deadline: str
+    sha256: str
+
+
+@router.get("", response=list[DefinitionOut], auth=None)
+def list_definitions(request):
+    return [
+        {"process_id": d.process_id, "service": d.service, "channel": d.channel, "version": d.version,
+         "valid_from": d.metadata["valid_from"], "deadline": d.metadata.get("deadline", ""), "sha256": d.sha256}
+        for d in definitions.all_definitions()
+    ]
+
+
+@router.get("/{process_id}/bpmn", auth=None)
+def bpmn(request, process_id: str):
+    """The BPMN 2.0 file itself (opens in bpmn.io / Camunda Modeler)."""
+    d = definitions.definition_by_process_id(process_id)
+    return HttpResponse(d.path.read_bytes(), content_type="application/xml")

@@ -1,0 +1,245 @@
+"""Running requests through their process definitions with SpiffWorkflow.
+
+`start()` and `complete_user_task()` are the only ways a process moves. Both
+run inside the caller's transaction (the `applications.actions` functions
+hold the request's row lock) and write, in a constant number of queries:
+the engine state (once), the open/finished work tasks, and the history
+events of every step that ran.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.util.task import TaskState
+
+from core.errors import DomainError
+from workdays.calendar import due_at
+from workflow import definitions
+from workflow.models import Event, ProcessDefinition, ProcessInstance, WorkTask
+
+SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+
+
+class StepNotOpen(DomainError):
+    code = "step_not_open"
+    status = 409
+    default_message = _("This step is not open for this request (it may have been completed already).")
+
+
+class NotAllowed(DomainError):
+    code = "not_allowed"
+    status = 403
+    default_message = _("You may not act on this step of this request.")
+
+
+class _ScriptEngine(PythonScriptEngine):
+    """Service tasks call the project's operations with the run's context."""
+
+    def __init__(self, run: "Run"):
+        super().__init__()
+        self.run = run
+
+    def call_service(self, task, operation_name, operation_params):
+        from workflow.operations import OPERATIONS
+
+        params = {name: p["value"] for name, p in operation_params.items()}
+        result = OPERATIONS[operation_name](self.run, self.run.node(task), task.data, **params)
+        return json.dumps(result)
+
+
+class Run:
+    """One movement of one request's process, from load to save."""
+
+    def __init__(self, application, actor=None):
+        self.application = application
+        self.actor = actor
+        self.now = timezone.now()
+        self.definition = definitions.definition_by_process_id(
+            application.definition.process_id, application.definition.sha256
+        )
+        self.events: list[Event] = []
+        self.finished: list[WorkTask] = []
+        self.application_fields: set[str] = set()
+        self.workflow = None
+
+    # -- helpers used by operations ------------------------------------
+    def node(self, task) -> definitions.Node:
+        return self.definition.nodes[task.task_spec.bpmn_id]
+
+    def event(self, event_kind: str, node: definitions.Node | None = None, /, **data):
+        self.events.append(
+            Event(
+                application=self.application, at=self.now, kind=event_kind,
+                step=node.step if node else "", bpmn_id=node.bpmn_id if node else "",
+                actor=self.actor, data=data,
+            )
+        )
+
+    def set_application(self, **fields):
+        for name, value in fields.items():
+            setattr(self.application, name, value)
+        self.application_fields.update(fields)
+
+    # -- engine ----------------------------------------------------------
+    def _did_complete(self, task):
+        spec = task.task_spec
+        node = self.definition.nodes.get(getattr(spec, "bpmn_id", None) or "")
+        if node is None or node.tag != "serviceTask" or not node.step:
+            return
+        # An automatic step: recorded as done the moment it ran.
+        self.finished.append(
+            WorkTask(
+                application=self.application, engine_task_id=task.id, bpmn_id=node.bpmn_id, step=node.step,
+                name=node.name, lane=node.lane, state=WorkTask.State.DONE, norm=node.properties.get("norm", ""),
+                created_at=self.now, completed_at=self.now, duration_seconds=0.0, within_norm=True,
+            )
+        )
+        self.event("step_done", node)
+
+    def advance(self):
+        self.workflow.do_engine_steps(did_complete_task=self._did_complete)
+
+    def ready_user_tasks(self):
+        return self.workflow.get_tasks(state=TaskState.READY, manual=True)
+
+    def save(self, instance: ProcessInstance | None, open_tasks: list[WorkTask]):
+        """Persist engine state, work tasks and history in a fixed number of queries."""
+        state = SERIALIZER.serialize_json(self.workflow, use_gzip=True)
+        completed = self.workflow.is_completed()
+        if instance is None:
+            ProcessInstance.objects.create(
+                application=self.application, definition=self.application.definition, state=state, completed=completed
+            )
+        else:
+            ProcessInstance.objects.filter(pk=instance.pk).update(state=state, completed=completed, updated_at=self.now)
+        known = {t.engine_task_id for t in open_tasks}
+        new_tasks = []
+        for task in self.ready_user_tasks():
+            if task.id in known:
+                continue
+            node = self.node(task)
+            due = due_at(self.now, node.norm) if node.norm else self.application.deadline_at
+            new_tasks.append(
+                WorkTask(
+                    application=self.application, engine_task_id=task.id, bpmn_id=node.bpmn_id, step=node.step,
+                    name=node.name, lane=node.lane, action_kind=node.action_kind,
+                    provider_unit=self.application.provider_unit if node.lane not in ("applicant", "payment_gateway", "psc") else None,
+                    assignee=self._assignee(task, node), norm=node.properties.get("norm", ""),
+                    created_at=self.now, due_at=due,
+                )
+            )
+            self.event("step_open", node, action_kind=node.action_kind)
+        WorkTask.objects.bulk_create(self.finished + new_tasks)
+        Event.objects.bulk_create(self.events)
+        if self.application_fields:
+            self.application.save(update_fields=sorted(self.application_fields))
+
+    def _assignee(self, task, node):
+        from accounts.models import User
+
+        if node.lane == "applicant":
+            return self.application.applicant_user
+        if node.lane == "executor" and task.data.get("executor_id"):
+            return User(pk=task.data["executor_id"])
+        return None
+
+
+def _initial_data(application) -> dict:
+    return {
+        "application": {
+            "id": application.pk,
+            "service": application.service,
+            "sub_kind": application.sub_kind,
+            "channel": application.channel,
+        }
+    }
+
+
+def sync_definition(definition: definitions.Definition) -> ProcessDefinition:
+    row, _ = ProcessDefinition.objects.get_or_create(
+        process_id=definition.process_id, sha256=definition.sha256,
+        defaults=dict(service=definition.service, channel=definition.channel, version=definition.version,
+                      valid_from=definition.valid_from),
+    )
+    return row
+
+
+def start(application, actor) -> Run:
+    """Create the engine instance of a new request and run it to its first wait."""
+    run = Run(application, actor)
+    run.workflow = BpmnWorkflow(run.definition.spec, script_engine=_ScriptEngine(run))
+    run.workflow.data.update(_initial_data(application))
+    start_task = run.workflow.get_tasks(state=TaskState.READY)[0]
+    start_task.data.update(_initial_data(application))
+    run.event("process_started", process_id=run.definition.process_id, version=run.definition.version)
+    run.advance()
+    run.save(None, [])
+    return run
+
+
+def load(application, actor) -> tuple[Run, ProcessInstance]:
+    instance = application.process
+    run = Run(application, actor)
+    run.workflow = SERIALIZER.deserialize_json(bytes(instance.state), use_gzip=True)
+    run.workflow.script_engine = _ScriptEngine(run)
+    return run, instance
+
+
+def open_task(application, action_kind: str) -> WorkTask:
+    task = (
+        WorkTask.objects.filter(application=application, state=WorkTask.State.OPEN, action_kind=action_kind)
+        .first()
+    )
+    if task is None:
+        raise StepNotOpen()
+    return task
+
+
+def complete_user_task(application, work_task: WorkTask, actor, data: dict) -> Run:
+    """Finish an open user task with the data the API gathered and run on to the next wait."""
+    run, instance = load(application, actor)
+    engine_task = run.workflow.get_task_from_id(work_task.engine_task_id)
+    if engine_task.state != TaskState.READY:
+        raise StepNotOpen()
+    engine_task.data.update(data)
+    engine_task.run()
+    node = run.node(engine_task)
+    duration = (run.now - work_task.created_at).total_seconds()
+    within = None
+    if node.norm is not None:
+        within = run.now <= work_task.due_at if work_task.due_at else None
+    WorkTask.objects.filter(pk=work_task.pk).update(
+        state=WorkTask.State.DONE, completed_at=run.now, completed_by=actor, duration_seconds=duration, within_norm=within
+    )
+    run.event("step_done", node, duration_seconds=round(duration, 3), **{k: v for k, v in data.items() if _jsonable(v)})
+    run.advance()
+    open_tasks = list(WorkTask.objects.filter(application=application, state=WorkTask.State.OPEN).exclude(pk=work_task.pk))
+    if run.workflow.is_completed():
+        WorkTask.objects.filter(pk__in=[t.pk for t in open_tasks]).update(state=WorkTask.State.CANCELLED)
+        open_tasks = []
+    run.save(instance, open_tasks)
+    return run
+
+
+def record_event(application, event_kind: str, actor, task: WorkTask | None = None, /, **data) -> Event:
+    """History of something that happened at a step without moving the process."""
+    return Event.objects.create(
+        application=application, at=timezone.now(), kind=event_kind, step=task.step if task else "",
+        bpmn_id=task.bpmn_id if task else "", actor=actor, data=data,
+    )
+
+
+def _jsonable(value) -> bool:
+    return isinstance(value, (str, int, float, bool, list, dict, type(None)))
+
+
+def engine_task_ids(run: Run) -> list[uuid.UUID]:
+    return [t.id for t in run.ready_user_tasks()]

@@ -1,0 +1,94 @@
+"""Relational state of the processes: what the engine is waiting for, by whom,
+until when, and what has happened.
+
+The engine's own state (SpiffWorkflow's serialised workflow) is stored once
+per request, compressed, in ProcessInstance.state; everything a person or a
+report asks about (open tasks, assignees, due dates, durations, history) lives
+in ordinary rows that can be queried and indexed.
+"""
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ProcessDefinition(models.Model):
+    """One BPMN file as it was when a request was filed under it."""
+
+    service = models.CharField(max_length=2)
+    channel = models.CharField(max_length=10)
+    version = models.CharField(max_length=10)
+    process_id = models.CharField(max_length=60)
+    sha256 = models.CharField(max_length=64)
+    valid_from = models.DateField()
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["process_id", "sha256"], name="process_definition_unique")]
+
+    def __str__(self):
+        return f"{self.service} {self.channel} {self.version}"
+
+
+class ProcessInstance(models.Model):
+    application = models.OneToOneField("applications.Application", on_delete=models.CASCADE, related_name="process")
+    definition = models.ForeignKey(ProcessDefinition, on_delete=models.PROTECT, related_name="instances")
+    state = models.BinaryField(help_text="gzip of SpiffWorkflow's JSON serialisation")
+    completed = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class WorkTask(models.Model):
+    """One step of one request: open while the engine waits on it, then done."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("open")
+        DONE = "done", _("done")
+        CANCELLED = "cancelled", _("cancelled")
+
+    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="tasks")
+    engine_task_id = models.UUIDField()
+    bpmn_id = models.CharField(max_length=80)
+    step = models.CharField(max_length=10, blank=True)
+    name = models.CharField(max_length=200)
+    lane = models.CharField(max_length=30)
+    action_kind = models.CharField(max_length=30, blank=True)
+    provider_unit = models.ForeignKey("services.ProviderUnit", null=True, blank=True, on_delete=models.PROTECT)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    norm = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField()
+    due_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    duration_seconds = models.FloatField(null=True, blank=True)
+    within_norm = models.BooleanField(null=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["state", "lane", "provider_unit", "due_at"], name="worktask_queue"),
+        ]
+        constraints = [models.UniqueConstraint(fields=["engine_task_id"], name="worktask_engine_task_unique")]
+
+
+class Event(models.Model):
+    """The append-only history of a request. Rows are never updated or deleted."""
+
+    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=40)
+    step = models.CharField(max_length=10, blank=True)
+    bpmn_id = models.CharField(max_length=80, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("history events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("history events are append-only")
