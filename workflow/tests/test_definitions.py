@@ -220,6 +220,18 @@ def test_diagram_is_tidy(bpmn):
                 crosses = (x1 == x2 and x < x1 < x + w and max(min(y1, y2), y) < min(max(y1, y2), y + h)) or \
                           (y1 == y2 and y < y1 < y + h and max(min(x1, x2), x) < min(max(x1, x2), x + w))
                 assert not crosses, (flow.get("id"), node.get("id"))
+    labels = {e.getparent().getparent().get("bpmnElement"): tuple(float(e.get(k)) for k in ("x", "y", "width", "height"))
+              for e in plane.iterfind(".//bpmndi:BPMNLabel/dc:Bounds", NS)}
+    nodes = {n.get("id"): boxes[n.get("id")] for n in bpmn.nodes}
+
+    def overlap(a, b):
+        return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+    for owner, label in labels.items():
+        for node_id, box in nodes.items():
+            assert node_id == owner or not overlap(label, box), (owner, node_id)
+        for other, other_label in labels.items():
+            assert other == owner or not overlap(label, other_label), (owner, other)
 
 
 # --------------------------------------------------------------------------- lanes and nodes
