@@ -71,7 +71,9 @@ def roles(user) -> set[str]:
 
 
 def _locked(application_id) -> Application:
-    return Application.objects.select_for_update().select_related("definition", "process").get(pk=application_id)
+    return (
+        Application.objects.select_for_update(of=("self",)).select_related("definition", "process").get(pk=application_id)
+    )
 
 
 def _complete(application_id, actor, action_kind: str, data: dict | None = None, before=None) -> Application:

@@ -1,9 +1,12 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from api.urls import api
+from core.views import index
 
 urlpatterns = [
+    path("", index, name="index"),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -1,3 +1,5 @@
+import dataclasses
+
 from django.http import HttpResponse
 from ninja import Router, Schema
 
@@ -30,3 +32,20 @@ def bpmn(request, process_id: str):
     """The BPMN 2.0 file itself (opens in bpmn.io / Camunda Modeler)."""
     d = definitions.definition_by_process_id(process_id)
     return HttpResponse(d.path.read_bytes(), content_type="application/xml")
+
+
+class StepRow(Schema):
+    step: str
+    actor: str
+    action: str
+    ends_with: str
+    norm: str
+    next: str
+
+
+@router.get("/{process_id}/step-table", response=list[StepRow], auth=None)
+def step_table(request, process_id: str):
+    """The regulation's appendix-3 step table, generated from the definition itself."""
+    from workflow.steptable import step_table as generate
+
+    return [dataclasses.asdict(row) for row in generate(definitions.definition_by_process_id(process_id).path)]
