@@ -47,14 +47,28 @@ class Node:
         return parse_norm(text) if text else None
 
 
+@dataclass(frozen=True)
+class Flow:
+    bpmn_id: str
+    source: str
+    target: str
+    name: str
+
+
 @dataclass
 class Definition:
     path: Path
     process_id: str
+    name: str
     sha256: str
     metadata: dict
     nodes: dict[str, Node]
+    flows: list[Flow]
+    lane_names: dict[str, str]
     _spec: object = field(default=None, repr=False)
+
+    def outgoing(self, node_id: str) -> list[Flow]:
+        return [f for f in self.flows if f.source == node_id]
 
     @property
     def service(self) -> str:
@@ -86,36 +100,76 @@ class Definition:
         return self._spec
 
 
-def _properties(element) -> dict:
+def properties_of(element) -> dict:
+    """The `spiffworkflow:properties` of an element (process or flow node)."""
     return {
         p.get("name"): p.get("value")
         for p in element.findall("bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS)
     }
 
 
-def read_definition(path: Path) -> Definition:
+METADATA_KEYS = ("service", "channel", "version", "valid_from", "regulation", "deadline", "refusal_deadline")
+
+
+def read_definition(path: Path | str) -> Definition:
+    """Everything the system reads from a BPMN file besides the engine's own spec."""
+    path = Path(path)
     raw = path.read_bytes()
     root = etree.fromstring(raw)
     process = root.find("bpmn:process", NS)
-    lanes = {}
+    if process is None:
+        raise ValueError(f"{path}: no bpmn:process")
+    lanes, lane_names = {}, {}
     for lane in process.iterfind(".//bpmn:lane", NS):
+        lane_names[lane.get("id")] = lane.get("name") or lane.get("id")
         for ref in lane.iterfind("bpmn:flowNodeRef", NS):
             lanes[ref.text.strip()] = lane.get("id")
-    nodes = {}
+    nodes, flows = {}, []
     for element in process:
         if not isinstance(element.tag, str) or element.get("id") is None:
             continue
         tag = etree.QName(element).localname
-        if tag in ("laneSet", "sequenceFlow", "extensionElements"):
-            continue
-        nodes[element.get("id")] = Node(element.get("id"), tag, element.get("name") or "", lanes.get(element.get("id"), ""), _properties(element))
-    return Definition(path, process.get("id"), hashlib.sha256(raw).hexdigest(), _properties(process), nodes)
+        if tag == "sequenceFlow":
+            flows.append(Flow(element.get("id"), element.get("sourceRef"), element.get("targetRef"),
+                              (element.get("name") or "").strip()))
+        elif tag not in ("laneSet", "extensionElements", "documentation"):
+            node_id = element.get("id")
+            nodes[node_id] = Node(node_id, tag, (element.get("name") or "").strip(), lanes.get(node_id, ""),
+                                  properties_of(element))
+    return Definition(
+        path=path, process_id=process.get("id"), name=process.get("name") or "", sha256=hashlib.sha256(raw).hexdigest(),
+        metadata=properties_of(process), nodes=nodes, flows=flows, lane_names=lane_names,
+    )
+
+
+def definition_metadata(path: Path | str) -> dict[str, str]:
+    """The process-level properties plus `process_id` and `name`."""
+    definition = read_definition(path)
+    meta = {key: definition.metadata[key] for key in METADATA_KEYS if key in definition.metadata}
+    return {**meta, "process_id": definition.process_id, "name": definition.name}
+
+
+def iter_definition_files(directory: Path | str | None = None) -> list[Path]:
+    """Every `<SERVICE>/<channel>-<version>.bpmn` under the directory (default ELICENSE_DEFINITIONS_DIR), sorted."""
+    return sorted(Path(directory or settings.ELICENSE_DEFINITIONS_DIR).glob("*/*.bpmn"))
+
+
+def find_definition(service: str, channel: str, version: str | None = None,
+                    directory: Path | str | None = None) -> Path:
+    """The file of a service's channel: the given version, or the newest one."""
+    candidates = []
+    for path in iter_definition_files(directory):
+        file_channel, _, file_version = path.stem.partition("-")
+        if path.parent.name == service and file_channel == channel and version in (None, file_version):
+            candidates.append((file_version, path))
+    if not candidates:
+        raise LookupError(f"no process definition for {service} {channel}" + (f" {version}" if version else ""))
+    return max(candidates)[1]
 
 
 @functools.cache
 def all_definitions() -> tuple[Definition, ...]:
-    directory = Path(settings.ELICENSE_DEFINITIONS_DIR)
-    return tuple(read_definition(p) for p in sorted(directory.glob("*/*.bpmn")))
+    return tuple(read_definition(p) for p in iter_definition_files())
 
 
 def definition_for(service: str, channel: str, on: datetime.date) -> Definition | None:

@@ -19,18 +19,10 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Iterator
 
-from lxml import etree
+from workflow.definitions import Definition, Node, read_definition
 
-NS = {
-    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
-    "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
-}
-DEFAULT_DEFINITIONS_DIR = Path(__file__).resolve().parent.parent / "services" / "definitions"
 NO_VALUE = "—"
-METADATA_KEYS = ("service", "channel", "version", "valid_from", "regulation", "deadline", "refusal_deadline")
-_NOT_FLOW_NODES = {"laneSet", "sequenceFlow", "extensionElements", "documentation"}
 
 
 @dataclass(frozen=True)
@@ -45,117 +37,16 @@ class Row:
     COLUMNS = ("step", "actor", "action", "ends_with", "norm", "next")
 
 
-@dataclass(frozen=True)
-class _Node:
-    id: str
-    tag: str
-    name: str
-    lane_id: str
-    properties: dict
-
-
-@dataclass(frozen=True)
-class _Flow:
-    id: str
-    source: str
-    target: str
-    name: str
-
-
-class _Model:
-    """The parts of one BPMN process the table needs."""
-
-    def __init__(self, path: Path | str):
-        root = etree.parse(str(path)).getroot()
-        process = root.find("bpmn:process", NS)
-        if process is None:
-            raise ValueError(f"{path}: no bpmn:process")
-        self.process = process
-        self.lane_names: dict[str, str] = {}
-        lane_of: dict[str, str] = {}
-        for lane in process.iterfind(".//bpmn:lane", NS):
-            self.lane_names[lane.get("id")] = lane.get("name") or lane.get("id")
-            for ref in lane.iterfind("bpmn:flowNodeRef", NS):
-                lane_of[ref.text.strip()] = lane.get("id")
-        self.nodes: dict[str, _Node] = {}
-        self.flows: list[_Flow] = []
-        for element in process:
-            if not isinstance(element.tag, str):
-                continue
-            tag = etree.QName(element).localname
-            if tag == "sequenceFlow":
-                self.flows.append(_Flow(element.get("id"), element.get("sourceRef"), element.get("targetRef"),
-                                        (element.get("name") or "").strip()))
-            elif tag not in _NOT_FLOW_NODES and element.get("id"):
-                nid = element.get("id")
-                self.nodes[nid] = _Node(nid, tag, (element.get("name") or "").strip(), lane_of.get(nid, ""),
-                                        properties_of(element))
-        self.outgoing: dict[str, list[_Flow]] = {nid: [] for nid in self.nodes}
-        for flow in self.flows:
-            self.outgoing[flow.source].append(flow)
-
-
-def properties_of(element) -> dict[str, str]:
-    """The `spiffworkflow:properties` of an element (process or flow node)."""
-    return {
-        p.get("name"): p.get("value")
-        for p in element.findall("bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS)
-    }
-
-
-def definition_metadata(path: Path | str) -> dict[str, str]:
-    """The process-level properties (service, channel, version, valid_from, regulation, deadline,
-    refusal_deadline when present) plus `process_id` and `name`."""
-    model = _Model(path)
-    props = properties_of(model.process)
-    meta = {key: props[key] for key in METADATA_KEYS if key in props}
-    meta["process_id"] = model.process.get("id")
-    meta["name"] = model.process.get("name") or ""
-    return meta
-
-
-def definitions_dir() -> Path:
-    try:
-        from django.conf import settings
-
-        configured = getattr(settings, "ELICENSE_DEFINITIONS_DIR", None)
-    except Exception:  # settings not configured: plain library use
-        configured = None
-    return Path(configured) if configured else DEFAULT_DEFINITIONS_DIR
-
-
-def iter_definition_files(directory: Path | str | None = None) -> Iterator[Path]:
-    """Every `<SERVICE>/<channel>-<version>.bpmn` under ELICENSE_DEFINITIONS_DIR, sorted."""
-    base = Path(directory) if directory is not None else definitions_dir()
-    yield from sorted(base.glob("*/*.bpmn"))
-
-
-def find_definition(service: str, channel: str, version: str | None = None,
-                    directory: Path | str | None = None) -> Path:
-    """The file of a service's channel: the given version, or the newest one."""
-    candidates = []
-    for path in iter_definition_files(directory):
-        if path.parent.name != service:
-            continue
-        file_channel, _, file_version = path.stem.partition("-")
-        if file_channel == channel and (version is None or file_version == str(version)):
-            candidates.append((file_version, path))
-    if not candidates:
-        wanted = f"{service} {channel}" + (f" {version}" if version else "")
-        raise LookupError(f"no process definition for {wanted}")
-    return max(candidates)[1]
-
-
-def _step_of(node: _Node) -> str:
+def _step_of(node: Node) -> str:
     return node.properties.get("step", "")
 
 
-def _next_text(model: _Model, node: _Node, order: dict[str, int]) -> str:
+def _next_text(model: Definition, node: Node, order: dict[str, int]) -> str:
     own_step = _step_of(node)
     branches: dict[str, list[str]] = {}  # target step -> branch wordings
 
     def walk(node_id: str, words: tuple[str, ...], seen: frozenset[str]) -> None:
-        for flow in model.outgoing.get(node_id, []):
+        for flow in model.outgoing(node_id):
             path_words = words + ((flow.name,) if flow.name else ())
             target = model.nodes[flow.target]
             if flow.target in seen:
@@ -171,7 +62,7 @@ def _next_text(model: _Model, node: _Node, order: dict[str, int]) -> str:
             elif target.tag != "endEvent":
                 walk(flow.target, path_words, seen | {flow.target})
 
-    walk(node.id, (), frozenset({node.id}))
+    walk(node.bpmn_id, (), frozenset({node.bpmn_id}))
     if not branches:
         return NO_VALUE
     parts = []
@@ -183,7 +74,7 @@ def _next_text(model: _Model, node: _Node, order: dict[str, int]) -> str:
 
 def step_table(path: Path | str) -> list[Row]:
     """The step table of one BPMN file: one Row per node with a `step` property, in document order."""
-    model = _Model(path)
+    model = read_definition(path)
     stepped = [n for n in model.nodes.values() if _step_of(n)]
     order = {}
     for n in stepped:
@@ -193,7 +84,7 @@ def step_table(path: Path | str) -> list[Row]:
     return [
         Row(
             step=_step_of(n),
-            actor=model.lane_names.get(n.lane_id, ""),
+            actor=model.lane_names.get(n.lane, ""),
             action=n.name,
             ends_with=n.properties.get("ends_with") or NO_VALUE,
             norm=n.properties.get("norm") or NO_VALUE,

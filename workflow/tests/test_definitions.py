@@ -17,7 +17,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
-from workflow import steptable
+from workflow import definitions, steptable
 from workflow.tests import regulation_tables
 
 REPO = Path(__file__).resolve().parents[2]
@@ -99,7 +99,7 @@ class Bpmn:
         return etree.QName(e).localname
 
     def props(self, e):
-        return steptable.properties_of(e)
+        return definitions.properties_of(e)
 
     def operator(self, e):
         return e.find("bpmn:extensionElements/spiffworkflow:serviceTaskOperator", NS)
@@ -126,9 +126,9 @@ def bpmn(request):
 
 # --------------------------------------------------------------------------- files and schema
 def test_the_expected_files_and_only_those():
-    found = {str(p.relative_to(DEFINITIONS)) for p in steptable.iter_definition_files(DEFINITIONS)}
+    found = {str(p.relative_to(DEFINITIONS)) for p in definitions.iter_definition_files(DEFINITIONS)}
     assert found == EXPECTED_FILES
-    assert [p for p in steptable.iter_definition_files()] == FILES  # ELICENSE_DEFINITIONS_DIR
+    assert [p for p in definitions.iter_definition_files()] == FILES  # ELICENSE_DEFINITIONS_DIR
 
 
 @pytest.mark.parametrize("path", FILES, ids=ids(FILES))
@@ -145,7 +145,7 @@ def test_process_metadata(bpmn):
     assert bpmn.process_id == f"{service}_{channel}_{version}"
     assert bpmn.process.get("isExecutable") == "true"
     assert len(bpmn.root.findall("bpmn:process", NS)) == 1
-    meta = steptable.definition_metadata(bpmn.path)
+    meta = definitions.definition_metadata(bpmn.path)
     assert (meta["service"], meta["channel"], meta["version"]) == (service, channel, version)
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", meta["valid_from"])
     assert meta["regulation"]
@@ -436,7 +436,7 @@ def test_every_branch_runs_to_its_refusal_or_result(path):
 @pytest.mark.parametrize("key", sorted(regulation_tables.TABLES), ids="-".join)
 def test_generated_step_table_equals_the_regulation(key):
     service, channel, version = key
-    path = steptable.find_definition(service, channel, version, DEFINITIONS)
+    path = definitions.find_definition(service, channel, version, DEFINITIONS)
     generated = [tuple(getattr(r, c) for c in steptable.Row.COLUMNS) for r in steptable.step_table(path)]
     expected = regulation_tables.expected_table(key)
     assert [r[0] for r in generated] == [r[0] for r in expected]
@@ -463,11 +463,11 @@ def test_step_labels_are_unique_per_file(bpmn):
 
 
 def test_find_definition_picks_the_newest_version_by_default():
-    assert steptable.find_definition("S2", "portal").name == "portal-2015.bpmn"
-    assert steptable.find_definition("S2", "portal", "2012").name == "portal-2012.bpmn"
-    assert steptable.find_definition("S1", "staff").name == "staff-2012.bpmn"
+    assert definitions.find_definition("S2", "portal").name == "portal-2015.bpmn"
+    assert definitions.find_definition("S2", "portal", "2012").name == "portal-2012.bpmn"
+    assert definitions.find_definition("S1", "staff").name == "staff-2012.bpmn"
     with pytest.raises(LookupError):
-        steptable.find_definition("S1", "psc")
+        definitions.find_definition("S1", "psc")
 
 
 def test_steptable_command_markdown_and_json():

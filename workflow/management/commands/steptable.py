@@ -3,7 +3,7 @@
 Prints the regulation's step table generated from the process definition."""
 from django.core.management.base import BaseCommand, CommandError
 
-from workflow import steptable
+from workflow import definitions, steptable
 
 
 class Command(BaseCommand):
@@ -22,11 +22,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, service, channel, regulation_version, format, **options):
         try:
-            path = steptable.find_definition(service, channel, regulation_version)
+            path = definitions.find_definition(service, channel, regulation_version)
         except LookupError as exc:
             raise CommandError(str(exc)) from exc
         rows = steptable.step_table(path)
-        metadata = steptable.definition_metadata(path)
+        metadata = definitions.definition_metadata(path)
         if format == "json":
             self.stdout.write(steptable.to_json(rows, metadata), ending="")
         else:
