@@ -161,4 +161,4 @@ def test_upper_bound_seconds(pair):
         assert norm.days == int(norm.high)
     else:
         assert norm.upper_bound_seconds == pytest.approx(float(norm.high) * factor)
-        assert norm.upper_bound_seconds >= (float(norm.low) * factor if norm.low is not None else 0)
+        assert norm.upper_bound_seconds >= (float(norm.low * factor) if norm.low is not None else 0)
