@@ -40,6 +40,8 @@ def user_key():
 @pytest.fixture(autouse=True)
 def _trust(settings, pki, tmp_path):
     settings.ELICENSE_TRUST_DIR = pki.directory
+    # Tests create many users: a fast hasher (never used outside tests).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     adapters.reset()
     yield

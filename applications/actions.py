@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.forms import form_for
 from applications.models import Application, Attachment, Signature, SurveyAnswer
-from applications.signing import current_revision, freeze_revision
+from applications.signing import current_revision, freeze_revision, latest_signature
 from core.errors import DomainError
 from core.identifiers import IdentifierError, parse_bin, parse_iin
 from integrations import adapters
@@ -128,7 +128,7 @@ def create_application(actor, *, service: str, sub_kind: str, channel: str, regi
 
 
 # -- filling -----------------------------------------------------------------------
-FILLING_STEPS = ("fill", "enter_application")
+FILLING_STEPS = ("fill", "enter_application", "psc_intake")  # the steps at which the form is filled in
 
 
 def save_form(application_id, actor, data: dict, version: int) -> Application:
@@ -274,8 +274,9 @@ def choose_certificate(application_id, actor, certificate_pem: str) -> Applicati
 
 def sign(application_id, actor, cms_der: bytes) -> Application:
     def before(app, task):
-        signature = app.signatures.order_by("-id").first()
-        Signature.objects.filter(pk=signature.pk).update(cms=cms_der)
+        signature = latest_signature(app)
+        signature.cms = cms_der
+        signature.save(update_fields=["cms"])
         return {"signed": True}
     return _complete(application_id, actor, "sign", before=before)
 

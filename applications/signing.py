@@ -41,7 +41,10 @@ def signing_payload(application) -> bytes:
 
 
 def latest_signature(application) -> Signature | None:
-    return application.signatures.order_by("-id").first()
+    """The current signing attempt (read once per request object)."""
+    if getattr(application, "_latest_signature", None) is None:
+        application._latest_signature = application.signatures.order_by("-id").first()
+    return application._latest_signature
 
 
 def check_chosen_certificate(application, at):

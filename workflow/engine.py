@@ -131,7 +131,10 @@ class Run:
                 WorkTask(
                     application=self.application, engine_task_id=task.id, bpmn_id=node.bpmn_id, step=node.step,
                     name=node.name, lane=node.lane, action_kind=node.action_kind,
-                    provider_unit=self.application.provider_unit if node.lane not in ("applicant", "payment_gateway", "psc") else None,
+                    provider_unit_id=(
+                        self.application.provider_unit_id
+                        if node.lane not in ("applicant", "payment_gateway", "psc") else None
+                    ),
                     assignee=self._assignee(task, node), norm=node.properties.get("norm", ""),
                     created_at=self.now, due_at=due,
                 )
