@@ -7,6 +7,10 @@ docs/process-definitions.md.
 """
 from __future__ import annotations
 
+from django.utils import timezone
+
+from core.norms import parse_norm
+from workdays.calendar import due_at
 from workflow.deadlines import overall_deadline
 
 
@@ -79,7 +83,14 @@ def forward_to_provider(run, node, data) -> dict:
 def issue_receipt(run, node, data, kind: str) -> dict:
     from applications.results import issue_document
 
-    document = issue_document(run, kind)
+    # §5: the receipt gives the date the documents were accepted and the planned date of the result;
+    # the refusal receipt (appendix 4 of the standard) names the documents missing.
+    content = {"accepted_on": timezone.localdate(run.now).isoformat()}
+    if kind == "receipt":
+        content["planned_result_date"] = timezone.localdate(overall_deadline(run.definition, run.now)).isoformat()
+    else:
+        content["documents_missing"] = list(data.get("documents_missing") or [])
+    document = issue_document(run, kind, **content)
     run.event("receipt_issued", node, kind=kind, number=document.number)
     return {"kind": kind, "number": document.number}
 
@@ -91,10 +102,14 @@ def refuse(run, node, data, reason: str) -> dict:
     details = data.get("refusal_reasons") or [
         check["reason"] for check in (data.get("certificate"), data.get("signature")) if check and not check.get("valid")
     ]
-    run.set_application(
-        status=app.Status.REFUSED, refusal_step=node.step, refusal_reason=reason,
-        refusal_details=details, finished_at=run.now,
-    )
+    fields = dict(status=app.Status.REFUSED, refusal_step=node.step, refusal_reason=reason,
+                  refusal_details=details, finished_at=run.now)
+    refusal_deadline = run.definition.metadata.get("refusal_deadline")
+    if reason == "incomplete_document_set" and refusal_deadline and app.registered_at:
+        # 2015 regulation §6 step 5: the reasoned refusal for an incomplete set has its own, shorter
+        # deadline (the definition's `refusal_deadline`), counted from registration like the overall one.
+        fields["deadline_at"] = due_at(app.registered_at, parse_norm(refusal_deadline))
+    run.set_application(**fields)
     document = issue_document(run, "refusal", reason=reason, step=node.step)
     run.event("refused", node, reason=reason, number=document.number)
     return {"reason": reason}

@@ -1,5 +1,9 @@
 """Steps of the journeys, spoken through the API, shared by the service tests."""
+import contextlib
 import datetime
+from unittest import mock
+
+from workdays.calendar import ALMATY, END_OF_WORKING_DAY, add_calendar_days, add_working_days
 
 FORMS = {
     ("S1", "issue"): {"subtypes": ["cellular"], "territory": "Republic of Kazakhstan"},
@@ -16,6 +20,9 @@ FORMS = {
     ("S4", "device"): {"region": "almaty-city", "devices": [{"device_type": "base station", "model": "BS-900",
                                                               "serial": "SN12345", "frequency_mhz": "900.2"}],
                        "location_address": "Алматы, ул. Абая, 150"},
+    ("S4", "hf_device"): {"region": "almaty-city", "devices": [{"device_type": "industrial HF heater", "model": "HF-27",
+                                                                 "serial": "HF0001", "frequency_mhz": "27.12"}],
+                          "location_address": "Алматы, ул. Абая, 150"},
 }
 DOCUMENTS = {
     ("S1", "issue"): ["application", "qualification-evidence"],
@@ -26,6 +33,7 @@ DOCUMENTS = {
     ("S2", "withdraw"): ["application"],
     ("S3", "assignment"): ["application", "technical-data"],
     ("S4", "device"): ["application", "device-certificate"],
+    ("S4", "hf_device"): ["application", "device-certificate"],
 }
 
 
@@ -85,3 +93,93 @@ def deadline_days(app):
     registered = datetime.datetime.fromisoformat(app["registered_at"])
     deadline = datetime.datetime.fromisoformat(app["deadline_at"])
     return (deadline.date() - registered.date()).days
+
+
+# -- staff channel (diagram 2) ---------------------------------------------------------
+def staff_until_registered(officer, service, sub_kind, iin=None):
+    """P3 and P6: the officer enters the applicant and the form, then marks and scans the paper documents."""
+    from conftest import PERSON
+
+    app = create(officer, service, sub_kind, channel="staff")
+    assert app["status"] == "draft" and open_kinds(app) == ["enter_application"], app
+    app = officer.put(f"/applications/{app['id']}/form", {"data": FORMS[(service, sub_kind)], "version": app["form_version"]})
+    app = officer.post(f"/applications/{app['id']}/applicant", {"iin": iin or PERSON["iin"]})
+    assert open_kinds(app) == ["attach_scans"] and app["applicant_name"], app
+    documents = DOCUMENTS[(service, sub_kind)]
+    for code in documents:
+        officer.upload(app["id"], code, is_scan=True)
+    app = officer.post(f"/applications/{app['id']}/scans", {"documents_presented": documents})
+    assert app["status"] == "registered", app
+    return app
+
+
+def unknown_iin():
+    """A well-formed IIN that the Individuals registry does not know."""
+    from core.identifiers import complete
+
+    return complete("99010130000") or complete("99010130001")
+
+
+# -- inside the provider (2015 regulation, §6) ----------------------------------------------
+def office_until_decision(w, app, executor=None):
+    """Steps 3 and 4: the head assigns the unit, the unit head assigns the responsible executor."""
+    executor = executor or w.executor
+    assert open_kinds(app) == ["assign_unit"], app
+    app = w.api["head"].post(f"/applications/{app['id']}/unit-assignment")
+    assert open_kinds(app) == ["assign_executor"], app
+    app = w.api["unit_head"].post(f"/applications/{app['id']}/executor-assignment", {"executor_id": executor.pk})
+    assert open_kinds(app) == ["decide"], app
+    (task,) = app["open_tasks"]
+    assert task["assignee_id"] == executor.pk and task["lane"] == "executor"
+    return app
+
+
+def office_decides(w, app, decision, reasons=(), executor_api=None):
+    """Step 5 (the executor's check) and step 6 (the head signs and sends the result)."""
+    executor_api = executor_api or w.api["executor"]
+    body = {"decision": decision, "reasons": list(reasons)}
+    app = executor_api.post(f"/applications/{app['id']}/decision", body)
+    # The executor's draft is not the result yet: the head signs it (step 6).
+    assert app["status"] == "registered" and open_kinds(app) == ["sign_result"], app
+    assert app["documents"] == [] or all(d["kind"] in ("receipt",) for d in app["documents"]), app
+    return w.api["head"].post(f"/applications/{app['id']}/result-signature")
+
+
+# -- deadlines --------------------------------------------------------------------------------
+def local_date(iso: str) -> datetime.date:
+    return datetime.datetime.fromisoformat(iso).astimezone(ALMATY).date()
+
+
+def expected_due(registered_iso: str, days: int, unit: str) -> datetime.datetime:
+    """The end (18:00 Almaty) of the `days`-th calendar or working day after the day of registration."""
+    received = local_date(registered_iso)
+    last = add_working_days(received, days) if unit == "working" else add_calendar_days(received, days)
+    return datetime.datetime.combine(last, END_OF_WORKING_DAY, tzinfo=ALMATY)
+
+
+def assert_deadline(app, days: int, unit: str):
+    assert app["registered_at"], app
+    assert datetime.datetime.fromisoformat(app["deadline_at"]) == expected_due(app["registered_at"], days, unit), (
+        app["registered_at"], app["deadline_at"], days, unit)
+
+
+# -- no payment in S2 / S4 --------------------------------------------------------------------
+def assert_no_payment(api, app):
+    """No `pay` step ever opened, the payment endpoint refuses, and the history has no payment."""
+    tasks = api.get(f"/applications/{app['id']}/tasks")
+    assert tasks and "pay" not in {t["action_kind"] for t in tasks}
+    assert not {"payment_started", "payment_checked"} & set(history_kinds(api, app))
+
+
+# -- the regulation version a request is filed under -----------------------------------------
+@contextlib.contextmanager
+def filed_on(day: datetime.date):
+    """Create requests as if on `day` (the regulation version is picked by the filing date)."""
+    with mock.patch("applications.actions.timezone.localdate", return_value=day):
+        yield
+
+
+def step_sequence(api, app):
+    """The regulation steps the request went through, in order (a step's own checks and parts counted once)."""
+    steps = [t["step"] for t in api.get(f"/applications/{app['id']}/tasks") if t["step"]]
+    return [s for i, s in enumerate(steps) if i == 0 or s != steps[i - 1]]
