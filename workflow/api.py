@@ -1,9 +1,7 @@
-import dataclasses
-
 from django.http import HttpResponse
 from ninja import Router, Schema
 
-from workflow import definitions
+from workflow import definitions, steptable
 
 router = Router(tags=["process definitions"])
 
@@ -34,18 +32,7 @@ def bpmn(request, process_id: str):
     return HttpResponse(d.path.read_bytes(), content_type="application/xml")
 
 
-class StepRow(Schema):
-    step: str
-    actor: str
-    action: str
-    ends_with: str
-    norm: str
-    next: str
-
-
-@router.get("/{process_id}/step-table", response=list[StepRow], auth=None)
+@router.get("/{process_id}/step-table", response=list[steptable.Row], auth=None)
 def step_table(request, process_id: str):
     """The regulation's appendix-3 step table, generated from the definition itself."""
-    from workflow.steptable import step_table as generate
-
-    return [dataclasses.asdict(row) for row in generate(definitions.definition_by_process_id(process_id).path)]
+    return steptable.step_table(definitions.definition_by_process_id(process_id).path)
