@@ -164,6 +164,8 @@ def visible(user):
         return qs.filter(applicant_user=user)
     if user.kind == user.Kind.PSC_OPERATOR:
         return qs.filter(Q(channel="psc") | Q(created_by=user))
+    if user.provider_unit_id is None:
+        return qs.filter(created_by=user)
     return qs.filter(Q(provider_unit_id=user.provider_unit_id) | Q(created_by=user))
 
 
