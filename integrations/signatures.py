@@ -11,7 +11,8 @@ Public API::
     sign_detached(payload: bytes, cert, key) -> bytes        # DER CMS SignedData
     X509SignatureVerifier(trust_dir=None)
         .check_certificate(cert_pem, *, applicant_iin, applicant_bin="", purpose, at) -> CheckResult
-        .verify(payload, cms_der, *, applicant_iin, applicant_bin="", at) -> CheckResult
+        .verify(payload, cms_der, *, applicant_iin, applicant_bin="", at, purpose="sign") -> CheckResult
+    signer_certificate(cms_der) -> x509.Certificate | None    # unverified: who claims to have signed
     CheckResult(valid, reason, subject_iin, subject_bin, details)
     REASONS, REASON_MESSAGES
     is_gost_oid(oid) -> bool, certificate_gost_oid(cert) -> str | None
@@ -523,8 +524,12 @@ class X509SignatureVerifier:
         applicant_iin: str,
         applicant_bin: str = "",
         at: dt.datetime,
+        purpose: Literal["sign", "auth"] = "sign",
     ) -> CheckResult:
-        """Verify a detached CMS SignedData over ``payload``, then check its signer's certificate for signing."""
+        """Verify a detached CMS SignedData over ``payload``, then check its signer's certificate for
+        ``purpose`` (``"auth"``: a log-in challenge signed with the authentication key)."""
+        if purpose not in ("sign", "auth"):
+            raise ValueError("purpose must be 'sign' or 'auth'")
         at = _aware(at)
         try:
             parsed = _parse_cms(cms_der)
@@ -556,7 +561,7 @@ class X509SignatureVerifier:
         except (UnsupportedAlgorithm, _CmsError) as exc:
             return _fail("unsupported_algorithm", iin, bin_, error=str(exc), **details)
 
-        result = self._check(cert, applicant_iin, applicant_bin, "sign", at)
+        result = self._check(cert, applicant_iin, applicant_bin, purpose, at)
         return CheckResult(result.valid, result.reason, result.subject_iin, result.subject_bin,
                            {**result.details, **details})
 
@@ -594,8 +599,54 @@ def _parse_cms(cms_der: bytes):
     if digest_cls is None:
         raise _CmsError("unsupported_algorithm", algorithm=digest_oid)
 
-    # The signer's certificate, from the CMS, by issuer+serial or subject key identifier.
-    # Candidates are parsed by cryptography (fast) rather than asn1crypto (pure Python).
+    cert = _signer_cert(signed, si)
+    if cert is None:
+        raise _CmsError("malformed", error="signer_certificate_missing")
+
+    signed_attrs = si["signed_attrs"]
+    if not signed_attrs or len(signed_attrs) == 0:
+        raise _CmsError("malformed", error="no_signed_attributes")
+    values = {}
+    for attr in signed_attrs:
+        name = attr["type"].native
+        if name in values or len(attr["values"]) != 1:
+            raise _CmsError("malformed", error=f"bad_attribute:{name}")
+        values[name] = attr["values"][0]
+    if "content_type" not in values or values["content_type"].dotted != _OID_DATA:
+        raise _CmsError("malformed", error="content_type_attribute")
+    if "message_digest" not in values:
+        raise _CmsError("malformed", error="message_digest_attribute")
+    message_digest = values["message_digest"].native
+    signing_time = values["signing_time"].native if "signing_time" in values else None
+    # The signature covers the DER of the attributes as a SET OF (tag 0x31), not as [0] IMPLICIT.
+    raw = signed_attrs.dump()
+    signed_attrs_der = b"\x31" + raw[1:]
+    return cert, si, digest_cls, sig_oid, signed_attrs_der, message_digest, signing_time, attached
+
+
+def signer_certificate(cms_der: bytes) -> x509.Certificate | None:
+    """The signer's certificate embedded in a CMS SignedData, or None if it cannot be read.
+
+    Nothing is verified: use it only to learn who *claims* to have signed (e.g. the IIN/BIN
+    to check a log-in against), then :meth:`X509SignatureVerifier.verify`.
+    """
+    try:
+        info = asn1_cms.ContentInfo.load(bytes(cms_der), strict=True)
+        if info["content_type"].dotted != "1.2.840.113549.1.7.2":
+            return None
+        signer_infos = info["content"]["signer_infos"]
+        if len(signer_infos) != 1:
+            return None
+        return _signer_cert(info["content"], signer_infos[0])
+    except Exception:  # noqa: BLE001 - untrusted input: unreadable is None
+        return None
+
+
+def _signer_cert(signed, si) -> x509.Certificate | None:
+    """The signer's certificate, from the CMS, by issuer+serial or subject key identifier.
+
+    Candidates are parsed by cryptography (fast) rather than asn1crypto (pure Python).
+    """
     sid = si["sid"]
     if sid.name == "issuer_and_serial_number":
         want_serial = sid.chosen["serial_number"].native
@@ -620,28 +671,7 @@ def _parse_cms(cms_der: bytes):
             if ski is not None and ski.digest == want_ski:
                 cert = candidate
                 break
-    if cert is None:
-        raise _CmsError("malformed", error="signer_certificate_missing")
-
-    signed_attrs = si["signed_attrs"]
-    if not signed_attrs or len(signed_attrs) == 0:
-        raise _CmsError("malformed", error="no_signed_attributes")
-    values = {}
-    for attr in signed_attrs:
-        name = attr["type"].native
-        if name in values or len(attr["values"]) != 1:
-            raise _CmsError("malformed", error=f"bad_attribute:{name}")
-        values[name] = attr["values"][0]
-    if "content_type" not in values or values["content_type"].dotted != _OID_DATA:
-        raise _CmsError("malformed", error="content_type_attribute")
-    if "message_digest" not in values:
-        raise _CmsError("malformed", error="message_digest_attribute")
-    message_digest = values["message_digest"].native
-    signing_time = values["signing_time"].native if "signing_time" in values else None
-    # The signature covers the DER of the attributes as a SET OF (tag 0x31), not as [0] IMPLICIT.
-    raw = signed_attrs.dump()
-    signed_attrs_der = b"\x31" + raw[1:]
-    return cert, si, digest_cls, sig_oid, signed_attrs_der, message_digest, signing_time, attached
+    return cert
 
 
 def _verify_raw(public_key, si, sig_oid, digest_cls, data: bytes) -> None:
