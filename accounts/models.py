@@ -5,11 +5,15 @@ definitions (see docs/process-definitions.md): a user may complete a user task
 of lane L when they belong to group L (and, for provider lanes, work in the
 provider unit that handles the request).
 """
+import datetime
 import hashlib
 import secrets
+import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.identifiers import validate_bin_field, validate_iin_field
@@ -59,3 +63,43 @@ class ApiToken(models.Model):
         key = secrets.token_urlsafe(32)
         cls.objects.create(user=user, key_hash=cls.hash(key))
         return key
+
+
+def _new_nonce() -> bytes:
+    return secrets.token_bytes(32)
+
+
+def _challenge_expiry():
+    seconds = getattr(settings, "ELICENSE_LOGIN_CHALLENGE_SECONDS", 300)
+    return timezone.now() + datetime.timedelta(seconds=seconds)
+
+
+class LoginChallenge(models.Model):
+    """A one-time nonce for certificate log-in (regulation §3, step 1).
+
+    The applicant signs ``nonce`` with the authentication key (detached CMS).
+    A challenge is consumed atomically by the first log-in attempt that names
+    it, whatever the outcome, so it can never be replayed.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    nonce = models.BinaryField(default=_new_nonce)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(default=_challenge_expiry)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+
+class LoginAttempt(models.Model):
+    """Audit of certificate log-ins: who (as read from the certificate), when, outcome. No secrets."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    outcome = models.CharField(max_length=40)  # "ok" or the refusal reason
+    iin = models.CharField(max_length=12, blank=True, db_index=True)
+    bin = models.CharField(max_length=12, blank=True)
+    certificate_serial = models.CharField(max_length=64, blank=True)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    challenge_id = models.UUIDField(null=True, blank=True)
+    remote_addr = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]

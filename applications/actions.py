@@ -17,11 +17,14 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.forms import form_for
 from applications.models import Application, Attachment, Signature, SurveyAnswer
-from applications.signing import current_revision, freeze_revision, latest_signature
+from applications.signing import (
+    check_chosen_certificate, current_revision, freeze_revision, latest_signature, verify_latest_signature,
+)
 from core.errors import DomainError
 from core.identifiers import IdentifierError, parse_bin, parse_iin
 from integrations import adapters
 from integrations.models import Payment
+from integrations.signatures import REASON_MESSAGES
 from services.catalog import REGIONAL_SERVICES, SUB_KINDS
 from services.models import Fee, Region, RequiredDocument
 from services.providers import provider_unit_for
@@ -264,12 +267,38 @@ def abandon_payment(application_id, actor) -> Application:
 
 
 # -- signing --------------------------------------------------------------------------
+class RevocationUnavailable(DomainError):
+    """No current CRL: the certificate's status is unknown. Not a refusal — the step stays open."""
+    code = "revocation_unavailable"
+    status = 503
+    default_message = REASON_MESSAGES["revocation_unavailable"]
+
+
+def _check_revocation_known(result):
+    if result.reason == "revocation_unavailable":
+        raise RevocationUnavailable(**result.details)
+
+
+def _attempt_failed(application_id, actor, action_kind: str, error: RevocationUnavailable):
+    """Record the failed attempt after its transaction rolled back (nothing else of it remains)."""
+    with transaction.atomic():
+        app = _locked(application_id)
+        task = WorkTask.objects.filter(application=app, state=WorkTask.State.OPEN, action_kind=action_kind).first()
+        engine.record_event(app, "signing_attempt_failed", actor, task, reason=error.code, **error.details)
+
+
 def choose_certificate(application_id, actor, certificate_pem: str) -> Application:
     def before(app, task):
         revision = current_revision(app)
         Signature.objects.create(application=app, revision=revision, certificate_pem=certificate_pem)
+        # Checked before the step completes: an unknown revocation status must not refuse the request.
+        _check_revocation_known(check_chosen_certificate(app, at=timezone.now()))
         return {"certificate_chosen": True}
-    return _complete(application_id, actor, "choose_certificate", before=before)
+    try:
+        return _complete(application_id, actor, "choose_certificate", before=before)
+    except RevocationUnavailable as error:
+        _attempt_failed(application_id, actor, "choose_certificate", error)
+        raise
 
 
 def sign(application_id, actor, cms_der: bytes) -> Application:
@@ -277,8 +306,13 @@ def sign(application_id, actor, cms_der: bytes) -> Application:
         signature = latest_signature(app)
         signature.cms = cms_der
         signature.save(update_fields=["cms"])
+        _check_revocation_known(verify_latest_signature(app, at=timezone.now()))
         return {"signed": True}
-    return _complete(application_id, actor, "sign", before=before)
+    try:
+        return _complete(application_id, actor, "sign", before=before)
+    except RevocationUnavailable as error:
+        _attempt_failed(application_id, actor, "sign", error)
+        raise
 
 
 # -- the provider's staff --------------------------------------------------------------

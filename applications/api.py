@@ -5,7 +5,9 @@ import base64
 import binascii
 import datetime
 
+from cryptography import x509
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Router, Schema, Status
@@ -13,7 +15,8 @@ from ninja.files import UploadedFile
 
 from applications import actions
 from applications.models import Application
-from applications.signing import current_revision, signing_payload
+from applications.signing import current_revision, reason_message, reverify, signed_signature, signing_payload
+from integrations.signatures import canonical_bytes
 from workflow.models import Event, WorkTask
 
 router = Router(tags=["applications"])
@@ -120,6 +123,37 @@ class CertificateIn(Schema):
 
 class SignatureIn(Schema):
     cms_b64: str
+
+
+class VerificationOut(Schema):
+    valid: bool
+    reason: str
+    message: str
+    checked_at: datetime.datetime
+    content_unchanged: bool
+    details: dict
+
+
+class SignerCertificateOut(Schema):
+    pem: str
+    subject: str
+    issuer: str
+    serial: str
+    not_before: datetime.datetime
+    not_after: datetime.datetime
+    iin: str
+    bin: str
+
+
+class SignatureOut(Schema):
+    revision_id: int
+    revision_sha256: str
+    signed_at: datetime.datetime | None
+    certificate: SignerCertificateOut
+    certificate_check: str
+    signature_check: str
+    stored_outcome_message: str
+    reverification: VerificationOut
 
 
 class IdentityIn(Schema):
@@ -362,3 +396,50 @@ def survey(request, application_id: int, body: SurveyIn):
     return Status(201, actions.answer_survey(_get(request, application_id).pk, request.auth,
                                              process_quality=body.process_quality,
                                              information_quality=body.information_quality))
+
+
+# -- the stored signature: re-verification and export (docs/signatures.md) -------------------------
+def _signed(request, application_id):
+    app = _get(request, application_id)
+    signature = signed_signature(app)
+    if signature is None:
+        raise actions.InvalidInput(_("The request has not been signed."), code="not_signed")
+    return app, signature
+
+
+@router.get("/{application_id}/signature", response=SignatureOut)
+def signature(request, application_id: int):
+    """The signer's certificate, the outcome stored at signing, and a fresh re-verification now
+    (the CMS over the revision's bytes, the request unchanged since, the certificate checked today)."""
+    app, sig = _signed(request, application_id)
+    cert = x509.load_pem_x509_certificate(sig.certificate_pem.encode())
+    outcome = sig.signature_check or sig.certificate_check
+    return {
+        "revision_id": sig.revision_id, "revision_sha256": sig.revision.sha256, "signed_at": sig.signed_at,
+        "certificate": {
+            "pem": sig.certificate_pem, "subject": cert.subject.rfc4514_string(), "issuer": cert.issuer.rfc4514_string(),
+            "serial": format(cert.serial_number, "x"), "not_before": cert.not_valid_before_utc,
+            "not_after": cert.not_valid_after_utc, "iin": sig.signer_iin, "bin": sig.signer_bin,
+        },
+        "certificate_check": sig.certificate_check, "signature_check": sig.signature_check,
+        "stored_outcome_message": str(reason_message(outcome)) if outcome else "",
+        "reverification": reverify(app, sig),
+    }
+
+
+@router.get("/{application_id}/signature/payload")
+def signature_payload(request, application_id: int):
+    """The exact bytes that were signed (the revision's canonical form)."""
+    app, sig = _signed(request, application_id)
+    response = HttpResponse(canonical_bytes(sig.revision.content), content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="request-{app.pk}-revision-{sig.revision_id}.bin"'
+    return response
+
+
+@router.get("/{application_id}/signature/cms")
+def signature_cms(request, application_id: int):
+    """The detached CMS SignedData as received (DER)."""
+    app, sig = _signed(request, application_id)
+    response = HttpResponse(bytes(sig.cms), content_type="application/pkcs7-signature")
+    response["Content-Disposition"] = f'attachment; filename="request-{app.pk}-revision-{sig.revision_id}.p7s"'
+    return response

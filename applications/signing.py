@@ -1,11 +1,22 @@
-"""Binding signatures to what was shown: the canonical bytes of a revision."""
+"""Binding signatures to what was shown: the canonical bytes of a revision.
+
+A check's result is kept on the request object for the rest of the action
+(``_checked``): the action checks before it completes its step (to answer
+"revocation status unavailable, try later" without moving the process), and
+the engine's operation then uses the same result instead of checking again.
+"""
 from __future__ import annotations
 
 import hashlib
 
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
 from applications.models import Attachment, Revision, Signature
 from integrations import adapters
-from integrations.signatures import canonical_bytes
+from integrations.signatures import REASON_MESSAGES, CheckResult, canonical_bytes
+
+CONTENT_CHANGED_MESSAGE = _("The request was changed after it was signed.")
 
 
 def revision_content(application) -> dict:
@@ -47,33 +58,70 @@ def latest_signature(application) -> Signature | None:
     return application._latest_signature
 
 
+def _checked(application, kind: str, signature, compute):
+    cache = application.__dict__.setdefault("_checked", {})
+    key = (kind, signature.pk)
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
 def check_chosen_certificate(application, at):
     signature = latest_signature(application)
-    result = adapters.signatures().check_certificate(
-        signature.certificate_pem.encode(), applicant_iin=application.applicant_iin,
-        applicant_bin=application.applicant_bin, purpose="sign", at=at,
-    )
-    Signature.objects.filter(pk=signature.pk).update(
-        certificate_check=result.reason, signer_iin=result.subject_iin or "", signer_bin=result.subject_bin or ""
-    )
-    return result
+
+    def check():
+        result = adapters.signatures().check_certificate(
+            signature.certificate_pem.encode(), applicant_iin=application.applicant_iin,
+            applicant_bin=application.applicant_bin, purpose="sign", at=at,
+        )
+        Signature.objects.filter(pk=signature.pk).update(
+            certificate_check=result.reason, signer_iin=result.subject_iin or "", signer_bin=result.subject_bin or ""
+        )
+        return result
+    return _checked(application, "certificate", signature, check)
 
 
 def verify_latest_signature(application, at):
     signature = latest_signature(application)
+
+    def check():
+        result = verify_signature(application, signature, at)
+        Signature.objects.filter(pk=signature.pk).update(signature_check=result.reason, signed_at=at)
+        return result
+    return _checked(application, "signature", signature, check)
+
+
+def content_unchanged(application, revision) -> bool:
+    """The revision is intact and the request (form, attachments) still is exactly that revision."""
+    frozen = hashlib.sha256(canonical_bytes(revision.content)).hexdigest()
+    now = hashlib.sha256(canonical_bytes(revision_content(application))).hexdigest()
+    return revision.sha256 == frozen == now
+
+
+def verify_signature(application, signature, at) -> CheckResult:
+    """Verify ``signature`` over its revision's bytes at ``at``; a request changed since is ``content_changed``."""
     revision = signature.revision
-    # The revision's bytes must still be what the request holds now.
-    if revision.sha256 != hashlib.sha256(canonical_bytes(revision_content(application))).hexdigest():
-        result = _Changed()
-    else:
-        result = adapters.signatures().verify(
-            canonical_bytes(revision.content), bytes(signature.cms), applicant_iin=application.applicant_iin,
-            applicant_bin=application.applicant_bin, at=at,
-        )
-    Signature.objects.filter(pk=signature.pk).update(signature_check=result.reason, signed_at=at)
-    return result
+    if not content_unchanged(application, revision):
+        return CheckResult(False, "content_changed", details={"revision_sha256": revision.sha256})
+    return adapters.signatures().verify(
+        canonical_bytes(revision.content), bytes(signature.cms), applicant_iin=application.applicant_iin,
+        applicant_bin=application.applicant_bin, at=at,
+    )
 
 
-class _Changed:
-    valid = False
-    reason = "content_changed"
+def reason_message(reason: str):
+    return CONTENT_CHANGED_MESSAGE if reason == "content_changed" else REASON_MESSAGES.get(reason, reason)
+
+
+def signed_signature(application) -> Signature | None:
+    """The latest signature that carries a CMS (the one the request was, or was attempted to be, signed with)."""
+    return application.signatures.exclude(cms=None).select_related("revision").order_by("-id").first()
+
+
+def reverify(application, signature, at=None) -> dict:
+    """A fresh verification now: the stored CMS over the revision's bytes, and the request unchanged since."""
+    at = at or timezone.now()
+    result = verify_signature(application, signature, at)
+    return {"valid": result.valid, "reason": result.reason, "message": str(reason_message(result.reason)),
+            "checked_at": at, "content_unchanged": content_unchanged(application, signature.revision),
+            "details": result.details}
