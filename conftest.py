@@ -1,6 +1,8 @@
 """Fixtures shared by the whole suite: reference data, the people who act,
-a demo PKI (made once per session: RSA key generation is slow) and an API
-client that speaks as one of them."""
+a demo PKI (made once per session: RSA key generation is slow), the
+simulators of the outside systems (one set per session, subprocesses on free
+loopback ports: E-licensing talks to them over real HTTP) and an API client
+that speaks as one of them."""
 from __future__ import annotations
 
 import base64
@@ -15,12 +17,13 @@ from django.utils import timezone
 from accounts.models import ApiToken, User
 from integrations import adapters
 from integrations import pki as demo_pki
-from integrations.registry import LocalRegistry
+from integrations.registry import SeedData
 from integrations.signatures import sign_detached
 from services.models import ProviderUnit
 from services.reference_data import load_reference_data
+from simulators.harness import Simulators
 
-REGISTRY = LocalRegistry()
+REGISTRY = SeedData()
 PERSON = next(p for p in REGISTRY._individuals.values() if p["status"] == "alive")
 OTHER_PERSON = [p for p in REGISTRY._individuals.values() if p["status"] == "alive"][1]
 COMPANY = next(c for c in REGISTRY._entities.values() if c.get("status") == "active" and "legal_form" in c)
@@ -37,8 +40,22 @@ def user_key():
     return demo_pki.new_key()
 
 
+@pytest.fixture(scope="session")
+def simulators(tmp_path_factory):
+    """The registry, payment gateway and document-management simulators, started once per session."""
+    sims = Simulators(tmp_path_factory.mktemp("simulators")).start()
+    yield sims
+    sims.stop()
+
+
 @pytest.fixture(autouse=True)
-def _trust(settings, pki, tmp_path):
+def _trust(settings, pki, tmp_path, simulators):
+    for name, value in simulators.settings().items():
+        setattr(settings, name, value)
+    # Fast failure and retry in tests: short timeouts, one retry, millisecond backoff.
+    settings.ELICENSE_ADAPTER_TIMEOUT = 2.0
+    settings.ELICENSE_ADAPTER_RETRIES = 1
+    settings.ELICENSE_ADAPTER_BACKOFF = 0.005
     settings.ELICENSE_TRUST_DIR = pki.directory
     # Tests create many users: a fast hasher (never used outside tests).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -46,6 +63,9 @@ def _trust(settings, pki, tmp_path):
     adapters.reset()
     yield
     adapters.reset()
+    for process in simulators.processes.values():  # a test that killed a simulator leaves it running again
+        if process.popen.poll() is not None:
+            process.start()
 
 
 class Api:

@@ -23,6 +23,8 @@ from applications.signing import (
 from core.errors import DomainError
 from core.identifiers import IdentifierError, parse_bin, parse_iin
 from integrations import adapters
+from integrations.adapters import AdapterUnavailable
+from integrations.exchange import about
 from integrations.models import Payment
 from integrations.signatures import REASON_MESSAGES
 from services.catalog import REGIONAL_SERVICES, SUB_KINDS
@@ -37,6 +39,12 @@ PROVIDER_LANES = {"provider", "office_clerk", "head", "unit_head", "executor"}
 class InvalidInput(DomainError):
     code = "invalid_input"
     status = 422
+
+
+class OutsideSystemUnavailable(DomainError):
+    code = "outside_system_unavailable"
+    status = 503
+    default_message = _("An outside system is not answering; nothing was changed, please try again in a few minutes.")
 
 
 class StaleForm(DomainError):
@@ -124,10 +132,31 @@ def create_application(actor, *, service: str, sub_kind: str, channel: str, regi
                 provider_unit=provider_unit_for(service, region), **applicant_fields,
             )
             engine.start(app, actor)
+            if channel == "portal" and app.status != Application.Status.REFUSED:
+                _prefill_from_registry(app, actor)
     except IntegrityError:
         # The same client request arrived twice at once: the other one won.
         return Application.objects.get(created_by=actor, client_request_id=client_request_id), False
     return app, True
+
+
+def _prefill_from_registry(app, actor):
+    """The applicant opens a request: their data as the registry holds it fills the applicant fields.
+
+    Best effort: the portal applicant is already identified by their EDS, so a registry that is down or
+    does not know them leaves the fields as the account has them (the history says which)."""
+    from workflow.operations import registry_lookup
+
+    try:
+        with about(app):
+            result = registry_lookup(app.applicant_iin, app.applicant_bin)
+    except AdapterUnavailable as exc:
+        engine.record_event(app, "registry_prefill", actor, None, status="unavailable", system=exc.system)
+        return
+    if result.found:
+        app.registry_data, app.applicant_name = result.data, result.name or app.applicant_name
+        app.save(update_fields=["registry_data", "applicant_name"])
+    engine.record_event(app, "registry_prefill", actor, None, status=result.status, reason=result.unusable_reason)
 
 
 # -- filling -----------------------------------------------------------------------
@@ -236,32 +265,120 @@ def current_fee(app) -> Fee:
 
 
 def start_payment(application_id, actor) -> Payment:
-    """Send the applicant to the payment gateway; a repeated call returns the same open payment."""
+    """Create the payment at the gateway and send the applicant to its page (`next_url`).
+
+    A repeated call returns the same open payment. The gateway is asked with an Idempotency-Key (the
+    payment's reference), so a retried create never makes a second payment. The gateway down: 503, the
+    step stays open and nothing is lost (the exchange log keeps the failed attempts)."""
+    unavailable = None
     with transaction.atomic():
         app = _locked(application_id)
         task = engine.open_task(app, "pay")
         if actor.pk != app.applicant_user_id:
             raise engine.NotAllowed()
-        payment = app.payments.filter(status=Payment.Status.CREATED).first()
+        payment = app.payments.filter(status=Payment.Status.CREATED).order_by("-id").first()
         if payment is None:
-            payment = adapters.payments().create(app, current_fee(app).amount_kzt)
-            engine.record_event(app, "payment_started", actor, task,
-                                reference=payment.reference, amount_kzt=payment.amount_kzt)
+            amount = current_fee(app).amount_kzt
+            # The same request's n-th payment always has the same reference (and Idempotency-Key).
+            reference = f"EL{app.pk}-{app.created_at:%y%m%d%H%M%S%f}-{app.payments.count() + 1}"
+            try:
+                with about(app):
+                    gateway_payment = adapters.payments().create(
+                        app, amount, reference=reference, idempotency_key=reference,
+                        description=f"{app.get_service_display()} ({app.sub_kind})"[:255],
+                        return_url=f"{settings.ELICENSE_PUBLIC_URL}/api/v1/applications/{app.pk}",
+                    )
+            except AdapterUnavailable as exc:
+                unavailable = exc
+            else:
+                payment = Payment.objects.create(
+                    application=app, amount_kzt=amount, reference=reference, gateway_id=gateway_payment.payment_id,
+                    gateway_status=gateway_payment.status, next_url=gateway_payment.next_url,
+                )
+                engine.record_event(app, "payment_started", actor, task,
+                                    reference=payment.reference, amount_kzt=payment.amount_kzt)
+    if unavailable:
+        raise OutsideSystemUnavailable(system=unavailable.system)
     return payment
 
 
-def record_payment_fact(reference: str) -> Application:
-    """The gateway reports a settled payment (paid or declined). Repeated reports change nothing."""
-    payment = Payment.objects.get(reference=reference)
-    try:
-        return _complete(payment.application_id, None, "pay", {"payment_reported": payment.status})
-    except engine.StepNotOpen:
-        return Application.objects.get(pk=payment.application_id)
+def confirm_payment(payment: Payment) -> str:
+    """C2: the gateway's word on the payment (paid / declined / cancelled / created). Raises AdapterUnavailable."""
+    gateway_payment = adapters.payments().status(payment.gateway_id)
+    fact = gateway_payment.fact
+    fields = dict(gateway_status=gateway_payment.status, last_polled_at=timezone.now())
+    if fact != Payment.Status.CREATED and payment.status == Payment.Status.CREATED:
+        fields.update(status=fact, settled_at=timezone.now(), reported_by="status")
+    Payment.objects.filter(pk=payment.pk).update(**fields)
+    return fact
+
+
+def report_payment(gateway_payment, source: str) -> tuple[Application | None, bool]:
+    """The gateway's payment fact arrives (a verified callback, or reconciliation by status polling).
+
+    A finished payment settles the open payment row and completes the `pay` step; a payment still open
+    at the gateway, or one already settled (a repeated or late report), changes nothing.
+    Returns (request, whether anything changed)."""
+    payment = Payment.objects.filter(gateway_id=gateway_payment.payment_id).first()
+    if payment is None:
+        return None, False
+    with transaction.atomic():
+        app = _locked(payment.application_id)
+        payment = Payment.objects.get(pk=payment.pk)
+        if (gateway_payment.amount, gateway_payment.reference) != (payment.amount_kzt, payment.reference):
+            raise InvalidInput(_("The payment fact does not match the payment."), code="payment_mismatch")
+        fact = gateway_payment.fact
+        if fact == Payment.Status.CREATED or payment.status != Payment.Status.CREATED:
+            return app, False
+        payment.status, payment.gateway_status, payment.reported_by = fact, gateway_payment.status, source
+        payment.settled_at = timezone.now()
+        payment.save(update_fields=["status", "gateway_status", "reported_by", "settled_at"])
+        task = WorkTask.objects.filter(application=app, state=WorkTask.State.OPEN, action_kind="pay").first()
+        engine.record_event(app, "payment_reported", None, task, source=source, status=fact,
+                            reference=payment.reference)
+        if task is not None:
+            engine.complete_user_task(app, task, None, {"payment_reported": fact})
+    return app, True
+
+
+def reconcile_payments(now=None) -> int:
+    """Poll the gateway for payments still open after ELICENSE_PAYMENT_RECONCILE_AFTER seconds (a callback
+    that never came); report those that finished. Returns how many were reported."""
+    import datetime
+
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.ELICENSE_PAYMENT_RECONCILE_AFTER)
+    reported = 0
+    for payment in (Payment.objects.filter(status=Payment.Status.CREATED, created_at__lte=cutoff)
+                    .exclude(gateway_id="").select_related("application").order_by("created_at")[:500]):
+        try:
+            with about(payment.application):
+                gateway_payment = adapters.payments().status(payment.gateway_id)
+        except AdapterUnavailable:
+            continue  # logged; polled again next pass
+        Payment.objects.filter(pk=payment.pk).update(last_polled_at=now, gateway_status=gateway_payment.status)
+        reported += report_payment(gateway_payment, "reconcile")[1]
+    return reported
 
 
 def abandon_payment(application_id, actor) -> Application:
+    """The applicant gives up paying: the open payment is cancelled at the gateway, then step 4/9 ends unpaid."""
+    app = Application.objects.get(pk=application_id)
+    open_payment = app.payments.filter(status=Payment.Status.CREATED).exclude(gateway_id="").first()
+    if open_payment is not None and actor.pk == app.applicant_user_id:
+        try:  # outside the transaction: the cancel is idempotent and its exchange log stays
+            with about(app):
+                cancelled = adapters.payments().cancel(open_payment.gateway_id)
+        except AdapterUnavailable as exc:
+            raise OutsideSystemUnavailable(system=exc.system) from None
+        if cancelled.fact != Payment.Status.CANCELLED:
+            # The payer finished at the gateway meanwhile: that fact, not the abandonment, ends the step.
+            report_payment(cancelled, "status")
+            return Application.objects.get(pk=application_id)
+
     def before(app, task):
-        app.payments.filter(status=Payment.Status.CREATED).update(status=Payment.Status.CANCELLED, settled_at=timezone.now())
+        app.payments.filter(status=Payment.Status.CREATED).update(
+            status=Payment.Status.CANCELLED, gateway_status="cancelled", settled_at=timezone.now(), reported_by="applicant")
         return {"payment_reported": "abandoned"}
     return _complete(application_id, actor, "pay", before=before)
 
@@ -383,11 +500,25 @@ def psc_intake(application_id, actor, *, iin: str = "", bin: str = "", documents
 
 # -- inside the provider (2015) ---------------------------------------------------------
 def register_incoming(application_id, actor) -> Application:
-    from applications.numbers import next_document_number
+    """2015 step 1: the office registers the incoming application in the document-management system (ЕСЭДО).
 
-    def before(app, task):
-        return {"incoming_number": next_document_number("incoming")}
-    return _complete(application_id, actor, "register_incoming", before=before)
+    The registration is made first, outside the transaction (idempotent: one key per request, so a retry
+    gets the same number); the system down: 503, the step stays open."""
+    app = Application.objects.get(pk=application_id)
+    task = engine.open_task(app, "register_incoming")
+    if not may_complete(actor, app, task):
+        raise engine.NotAllowed()
+    try:
+        with about(app):
+            registration = adapters.documents().register_incoming(
+                external_id=f"elicense-{app.pk}", correspondent=app.applicant_name or app.applicant_bin or app.applicant_iin,
+                subject=f"{app.service} {app.sub_kind}",
+                idempotency_key=f"incoming-{app.pk}-{app.created_at:%y%m%d%H%M%S%f}",
+            )
+    except AdapterUnavailable as exc:
+        raise OutsideSystemUnavailable(system=exc.system) from None
+    return _complete(application_id, actor, "register_incoming", {
+        "incoming_number": registration.number, "incoming_registered_at": registration.registered_at.isoformat()})
 
 
 def put_on_portal(application_id, actor) -> Application:

@@ -16,6 +16,7 @@ from ninja.files import UploadedFile
 from applications import actions
 from applications.models import Application
 from applications.signing import current_revision, reason_message, reverify, signed_signature, signing_payload
+from integrations.models import ExchangeLog
 from integrations.signatures import canonical_bytes
 from workflow.models import Event, WorkTask
 
@@ -54,6 +55,34 @@ class DocumentOut(Schema):
     content: dict
 
 
+class WaitingOut(Schema):
+    system: str
+    operation: str
+    since: datetime.datetime | None
+    attempts: int
+    next_attempt_at: datetime.datetime | None
+    message: str
+
+
+class ExchangeOut(Schema):
+    at: datetime.datetime
+    system: str
+    operation: str
+    direction: str
+    method: str
+    url: str
+    correlation_id: str
+    attempt: int
+    status_code: int | None
+    outcome: str
+    duration_ms: float
+    request_sha256: str
+    response_sha256: str
+    request_body: dict | list | None
+    response_body: dict | list | None
+    error: str
+
+
 class ApplicationOut(Schema):
     id: int
     number: str | None
@@ -80,6 +109,7 @@ class ApplicationOut(Schema):
     finished_at: datetime.datetime | None
     open_tasks: list[TaskOut]
     documents: list[DocumentOut]
+    waiting: WaitingOut | None = None
 
 
 class EventOut(Schema):
@@ -110,6 +140,8 @@ class PaymentOut(Schema):
     reference: str
     amount_kzt: int
     status: str
+    gateway_id: str
+    next_url: str
 
 
 class PayloadOut(Schema):
@@ -207,9 +239,29 @@ def _get(request, application_id) -> Application:
     return get_object_or_404(visible(request.auth), pk=application_id)
 
 
+SYSTEM_NAMES = {
+    "registry": _("the Individuals / Legal entities registry"),
+    "payments": _("the e-government payment gateway"),
+    "documents": _("the document management system"),
+}
+
+
+def _waiting(app: Application) -> dict | None:
+    process = getattr(app, "process", None)
+    if process is None or not process.waiting_for:
+        return None
+    system = SYSTEM_NAMES.get(process.waiting_for, process.waiting_for)
+    return {
+        "system": process.waiting_for, "operation": process.waiting_operation, "since": process.waiting_since,
+        "attempts": process.attempts, "next_attempt_at": process.next_attempt_at,
+        "message": _("Waiting for %(system)s, which is not answering; the step is retried automatically "
+                     "and the request is kept.") % {"system": system},
+    }
+
+
 def out(app: Application) -> dict:
     app = (
-        Application.objects.select_related("definition", "provider_unit", "region")
+        Application.objects.select_related("definition", "provider_unit", "region", "process")
         .prefetch_related("documents")
         .get(pk=app.pk)
     )
@@ -224,7 +276,7 @@ def out(app: Application) -> dict:
         "refusal_step": app.refusal_step, "refusal_reason": app.refusal_reason, "refusal_details": app.refusal_details,
         "result_kind": app.result_kind, "created_at": app.created_at, "registered_at": app.registered_at,
         "deadline_at": app.deadline_at, "finished_at": app.finished_at,
-        "open_tasks": list(open_tasks), "documents": list(app.documents.all()),
+        "open_tasks": list(open_tasks), "documents": list(app.documents.all()), "waiting": _waiting(app),
     }
 
 
@@ -285,6 +337,12 @@ def history(request, application_id: int):
          "actor": e.actor.username if e.actor else None, "data": e.data}
         for e in Event.objects.filter(application=app).select_related("actor")
     ]
+
+
+@router.get("/{application_id}/exchanges", response=list[ExchangeOut])
+def exchanges(request, application_id: int):
+    """The request's exchange log: every message to and from outside systems while processing it."""
+    return list(ExchangeLog.objects.filter(application=_get(request, application_id)))
 
 
 @router.get("/{application_id}/tasks", response=list[TaskOut])

@@ -112,12 +112,33 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Where the process definitions (BPMN files) live; see docs/process-definitions.md.
 ELICENSE_DEFINITIONS_DIR = BASE_DIR / "services" / "definitions"
 
-# Outside systems: which adapter implementation serves each interface.
+# Outside systems (docs/integrations.md): which adapter implementation serves each
+# interface, and where each system is with its shared signing secret. The
+# simulators (simulators/, started by scripts/run) answer on these ports by default.
 ELICENSE_ADAPTERS = {
-    "registry": os.environ.get("ELICENSE_REGISTRY_ADAPTER", "integrations.registry.LocalRegistry"),
-    "payments": os.environ.get("ELICENSE_PAYMENTS_ADAPTER", "integrations.payments.LocalPaymentGateway"),
+    "registry": os.environ.get("ELICENSE_REGISTRY_ADAPTER", "integrations.registry.HttpRegistry"),
+    "payments": os.environ.get("ELICENSE_PAYMENTS_ADAPTER", "integrations.payments.HttpPaymentGateway"),
+    "documents": os.environ.get("ELICENSE_DOCUMENTS_ADAPTER", "integrations.documents.HttpDocuments"),
     "signatures": os.environ.get("ELICENSE_SIGNATURES_ADAPTER", "integrations.signatures.X509SignatureVerifier"),
 }
+ELICENSE_PUBLIC_URL = os.environ.get("ELICENSE_PUBLIC_URL", "http://127.0.0.1:8000")  # for return URLs
+ELICENSE_CLIENT_ID = os.environ.get("ELICENSE_CLIENT_ID", "elicense")
+ELICENSE_REGISTRY_URL = os.environ.get("ELICENSE_REGISTRY_URL", "http://127.0.0.1:8101")
+ELICENSE_REGISTRY_SECRET = os.environ.get("ELICENSE_REGISTRY_SECRET", "dev-registry-secret")
+ELICENSE_PAYMENTS_URL = os.environ.get("ELICENSE_PAYMENTS_URL", "http://127.0.0.1:8102")
+ELICENSE_PAYMENTS_SECRET = os.environ.get("ELICENSE_PAYMENTS_SECRET", "dev-payments-secret")
+ELICENSE_DOCUMENTS_URL = os.environ.get("ELICENSE_DOCUMENTS_URL", "http://127.0.0.1:8103")
+ELICENSE_DOCUMENTS_SECRET = os.environ.get("ELICENSE_DOCUMENTS_SECRET", "dev-documents-secret")
+# Per attempt timeout (s), retries of idempotent calls, first backoff (s, doubled each retry).
+ELICENSE_ADAPTER_TIMEOUT = float(os.environ.get("ELICENSE_ADAPTER_TIMEOUT", "5"))
+ELICENSE_ADAPTER_RETRIES = int(os.environ.get("ELICENSE_ADAPTER_RETRIES", "2"))
+ELICENSE_ADAPTER_BACKOFF = float(os.environ.get("ELICENSE_ADAPTER_BACKOFF", "0.2"))
+# A step waiting on an unavailable system is retried by `manage.py process_waiting`
+# after base × 2^(attempts-1) seconds, at most the maximum.
+ELICENSE_WAITING_RETRY_BASE = float(os.environ.get("ELICENSE_WAITING_RETRY_BASE", "30"))
+ELICENSE_WAITING_RETRY_MAX = float(os.environ.get("ELICENSE_WAITING_RETRY_MAX", "3600"))
+# A payment still open at the gateway this long after creation is polled by process_waiting (reconcile).
+ELICENSE_PAYMENT_RECONCILE_AFTER = float(os.environ.get("ELICENSE_PAYMENT_RECONCILE_AFTER", "300"))
 # Trust store for signature checks: PEM files of trusted roots and CRLs.
 ELICENSE_TRUST_DIR = Path(os.environ.get("ELICENSE_TRUST_DIR", VAR_DIR / "pki"))
 

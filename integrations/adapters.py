@@ -1,8 +1,8 @@
 """Which implementation serves each outside-system interface.
 
-settings.ELICENSE_ADAPTERS names a class per interface; one instance per
-process is made on first use. Tests swap an implementation with
-`override_settings` followed by `reset()`.
+settings.ELICENSE_ADAPTERS names a class per interface (registry, payments,
+documents, signatures); one instance per process is made on first use. Tests
+swap an implementation with `override_settings` followed by `reset()`.
 """
 import functools
 
@@ -13,7 +13,11 @@ from django.utils.module_loading import import_string
 
 
 class AdapterUnavailable(Exception):
-    """The outside system could not be reached; the step waits and is retried."""
+    """The outside system could not be reached (or kept failing); the step waits and is retried."""
+
+    def __init__(self, system: str, operation: str = "", detail: str = ""):
+        super().__init__(f"{system} unavailable ({operation}): {detail}")
+        self.system, self.operation, self.detail = system, operation, detail
 
 
 @functools.cache
@@ -29,6 +33,10 @@ def payments():
     return _instance("payments")
 
 
+def documents():
+    return _instance("documents")
+
+
 def signatures():
     return _instance("signatures")
 
@@ -39,5 +47,7 @@ def reset():
 
 @receiver(setting_changed)
 def _on_setting_changed(setting, **kwargs):
-    if setting in ("ELICENSE_ADAPTERS", "ELICENSE_TRUST_DIR"):
+    if setting in ("ELICENSE_ADAPTERS", "ELICENSE_TRUST_DIR") or setting.startswith("ELICENSE_REGISTRY") \
+            or setting.startswith("ELICENSE_PAYMENTS") or setting.startswith("ELICENSE_DOCUMENTS") \
+            or setting.startswith("ELICENSE_ADAPTER_"):
         reset()

@@ -1,37 +1,61 @@
-"""The payer's side of the local payment gateway (development and tests).
+"""What outside systems call on E-licensing: the payment gateway's callback (webhook).
 
-In production the payer pays at the real gateway, which calls back; here the
-applicant's pay/decline at these endpoints settles the payment and the
-gateway's report reaches E-licensing the same way.
+POST /api/v1/gateway/callbacks/payments — body as the gateway sends it (GOV.UK Pay webhook shape),
+header Pay-Signature = hex HMAC-SHA256(payments secret, raw body). A missing or wrong signature is
+refused (403) and changes nothing; a repeated or late callback is acknowledged (200) and changes
+nothing; every callback is written to the exchange log.
 """
-from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+import hashlib
+import json
+import time
+
+from django.http import JsonResponse
+from django.utils import timezone
+from ninja import Router
 
 from applications import actions
 from integrations import adapters
-from integrations.models import Payment
+from integrations.exchange import log_exchange
+from integrations.models import ExchangeLog, Payment
+from integrations.payments import GatewayPayment
 
-router = Router(tags=["payment gateway (local)"])
-
-
-class SettledOut(Schema):
-    reference: str
-    status: str
-    application_status: str
+router = Router(tags=["outside systems' callbacks"])
 
 
-def _settle(request, reference: str, status: str):
-    payment = get_object_or_404(Payment, reference=reference, application__applicant_user=request.auth)
-    payment = adapters.payments().settle(payment.reference, status)
-    app = actions.record_payment_fact(payment.reference)
-    return {"reference": payment.reference, "status": payment.status, "application_status": app.status}
+@router.post("/callbacks/payments", auth=None, include_in_schema=True)
+def payment_callback(request):
+    """The payment gateway reports a payment's state (signed; idempotent)."""
+    started, received = time.monotonic(), timezone.now()
+    body = request.body
+    correlation = request.headers.get("X-Correlation-Id", "")[:64]
 
+    def log(outcome, status, application_id=None, response=None, error=""):
+        log_exchange(
+            at=received, system="payments", operation="payment_callback", direction="in", method="POST",
+            url=request.path, correlation_id=correlation, status_code=status, application_id=application_id,
+            request_sha256=hashlib.sha256(body).hexdigest(), request_body=message if outcome != "forged" else None,
+            response_body=response, duration_ms=round((time.monotonic() - started) * 1000, 3), outcome=outcome,
+            error=error,
+        )
+        return JsonResponse(response or {}, status=status)
 
-@router.post("/payments/{reference}/pay", response=SettledOut)
-def pay(request, reference: str):
-    return _settle(request, reference, Payment.Status.PAID)
-
-
-@router.post("/payments/{reference}/decline", response=SettledOut)
-def decline(request, reference: str):
-    return _settle(request, reference, Payment.Status.DECLINED)
+    message = None
+    if not adapters.payments().verify_callback(body, request.headers.get("Pay-Signature", "")):
+        return log(ExchangeLog.Outcome.FORGED, 403, response={"code": "signature_invalid"},
+                   error="Pay-Signature missing or invalid")
+    try:
+        message = json.loads(body)
+        correlation = correlation or str(message.get("webhook_message_id", ""))[:64]
+        gateway_payment = GatewayPayment.from_json(message["resource"])
+    except (ValueError, KeyError, TypeError):
+        return log(ExchangeLog.Outcome.REFUSED, 400, response={"code": "invalid_body"})
+    application_id = Payment.objects.filter(gateway_id=gateway_payment.payment_id).values_list(
+        "application_id", flat=True).first()
+    if application_id is None:
+        return log(ExchangeLog.Outcome.NOT_FOUND, 200, response={"status": "unknown_payment"})
+    try:
+        app, changed = actions.report_payment(gateway_payment, "callback")
+    except actions.InvalidInput as exc:
+        return log(ExchangeLog.Outcome.REFUSED, 422, application_id, {"code": exc.code})
+    return log(ExchangeLog.Outcome.OK if changed else ExchangeLog.Outcome.DUPLICATE, 200, application_id,
+               {"status": "recorded" if changed else "no_change", "application_status": app.status})

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Payment(models.Model):
-    """A fee payment through the payment gateway."""
+    """A fee payment through the payment gateway (the gateway's payment `gateway_id`)."""
 
     class Status(models.TextChoices):
         CREATED = "created", _("awaiting payment")
@@ -18,3 +18,46 @@ class Payment(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.CREATED)
     created_at = models.DateTimeField(auto_now_add=True)
     settled_at = models.DateTimeField(null=True, blank=True)
+    gateway_id = models.CharField(max_length=64, blank=True, db_index=True)
+    gateway_status = models.CharField(max_length=12, blank=True)
+    next_url = models.URLField(max_length=500, blank=True)
+    reported_by = models.CharField(max_length=12, blank=True, help_text="callback / reconcile / status check")
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+
+
+class ExchangeLog(models.Model):
+    """One message exchanged with an outside system (X-Road style message log).
+
+    Bodies are stored without the signature or secret; the digests are of the exact bytes sent/received."""
+
+    class Outcome(models.TextChoices):
+        OK = "ok", _("answered")
+        NOT_FOUND = "not_found", _("not found")
+        REFUSED = "refused", _("refused by the system")
+        REJECTED = "rejected", _("our credentials refused")
+        UNAVAILABLE = "unavailable", _("unavailable")
+        BAD_SIGNATURE = "bad_signature", _("answer signature invalid")
+        FORGED = "forged", _("forged message refused")
+        DUPLICATE = "duplicate", _("repeated message, nothing changed")
+
+    at = models.DateTimeField(db_index=True)
+    system = models.CharField(max_length=20)
+    operation = models.CharField(max_length=40)
+    direction = models.CharField(max_length=3, help_text="out: we called; in: the system called us")
+    method = models.CharField(max_length=8)
+    url = models.CharField(max_length=500)
+    correlation_id = models.CharField(max_length=64, db_index=True)
+    attempt = models.PositiveSmallIntegerField(default=1)
+    application = models.ForeignKey("applications.Application", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="exchanges")
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    request_sha256 = models.CharField(max_length=64)
+    response_sha256 = models.CharField(max_length=64, blank=True)
+    request_body = models.JSONField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    duration_ms = models.FloatField(default=0)
+    outcome = models.CharField(max_length=14, choices=Outcome.choices)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]

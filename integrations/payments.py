@@ -1,36 +1,100 @@
-"""The e-government payment gateway.
+"""The e-government payment gateway (ЭҮТШ): interface and HTTP adapter (GOV.UK Pay-shaped API).
 
-`LocalPaymentGateway` is the default for development and tests: the payment
-is a row of integrations.Payment whose status the payer's actions at the
-gateway (`pay`, `decline`) set, after which the gateway reports the fact to
-E-licensing (`applications.actions.record_payment_fact`). The HTTP adapter for
-the real gateway implements the same interface: create, status.
+    payments.create(application, amount_kzt, reference=, description=, return_url=, idempotency_key=)
+                                               → GatewayPayment (payment_id, status, next_url, …)
+    payments.status(payment_id)                → GatewayPayment
+    payments.cancel(payment_id)                → GatewayPayment (the state after cancelling)
+    payments.refund(payment_id, amount_kzt, idempotency_key=) → dict (the gateway's refund)
+    payments.verify_callback(body, signature)  → bool
+
+All of them raise AdapterUnavailable when the gateway cannot be reached.
 """
 from __future__ import annotations
 
-import secrets
+import hmac
+from dataclasses import dataclass
 
-from django.utils import timezone
+from django.conf import settings
 
-from integrations.models import Payment
+from core.errors import DomainError
+from integrations.exchange import ServiceClient, body_mac
+
+# The gateway's states (GOV.UK Pay) → the payment fact E-licensing branches on.
+FACTS = {"success": "paid", "failed": "declined", "error": "declined", "cancelled": "cancelled"}
 
 
-class LocalPaymentGateway:
-    def create(self, application, amount_kzt: int) -> Payment:
-        return Payment.objects.create(
-            application=application, amount_kzt=amount_kzt, reference=f"PAY-{secrets.token_hex(8).upper()}"
+@dataclass(frozen=True)
+class GatewayPayment:
+    payment_id: str
+    status: str  # created / started / submitted / success / failed / cancelled / error
+    finished: bool
+    amount: int
+    reference: str
+    next_url: str = ""
+    code: str = ""
+
+    @property
+    def fact(self) -> str:
+        """paid / declined / cancelled once finished, else created (still awaiting the payer)."""
+        return FACTS.get(self.status, "created") if self.finished else "created"
+
+    @classmethod
+    def from_json(cls, body: dict) -> "GatewayPayment":
+        state = body.get("state") or {}
+        return cls(
+            payment_id=str(body["payment_id"]), status=str(state.get("status", "")), finished=bool(state.get("finished")),
+            amount=int(body.get("amount") or 0), reference=str(body.get("reference", "")),
+            next_url=((body.get("_links") or {}).get("next_url") or {}).get("href", ""), code=str(state.get("code", "")),
         )
 
-    def status(self, reference: str) -> str:
-        return Payment.objects.values_list("status", flat=True).get(reference=reference)
 
-    # -- the payer's side, at the gateway ------------------------------------
-    def settle(self, reference: str, status: str) -> Payment:
-        """The payer paid or declined at the gateway's page."""
-        assert status in (Payment.Status.PAID, Payment.Status.DECLINED)
-        updated = Payment.objects.filter(reference=reference, status=Payment.Status.CREATED).update(
-            status=status, settled_at=timezone.now()
-        )
-        payment = Payment.objects.get(reference=reference)
-        payment.newly_settled = bool(updated)
-        return payment
+class GatewayRefused(DomainError):
+    code = "payment_gateway_refused"
+    status = 409
+
+
+class HttpPaymentGateway:
+    system = "payments"
+
+    def __init__(self):
+        self.secret = settings.ELICENSE_PAYMENTS_SECRET
+        self.client = ServiceClient(self.system, settings.ELICENSE_PAYMENTS_URL, self.secret)
+
+    def _refused(self, answer):
+        body = answer.body or {}
+        raise GatewayRefused(body.get("message") or body.get("code") or f"HTTP {answer.status}",
+                             gateway_code=body.get("code", ""))
+
+    def create(self, application, amount_kzt: int, *, reference: str, description: str, return_url: str = "",
+               idempotency_key: str) -> GatewayPayment:
+        answer = self.client.call("create_payment", "POST", "/v1/payments", {
+            "amount": int(amount_kzt), "reference": reference, "description": description, "return_url": return_url,
+            "metadata": {"application_id": application.pk, "service": application.service},
+        }, idempotency_key=idempotency_key)
+        if not answer.ok:
+            self._refused(answer)
+        return GatewayPayment.from_json(answer.body)
+
+    def status(self, payment_id: str) -> GatewayPayment:
+        answer = self.client.call("payment_status", "GET", f"/v1/payments/{payment_id}")
+        if not answer.ok:
+            self._refused(answer)
+        return GatewayPayment.from_json(answer.body)
+
+    def cancel(self, payment_id: str) -> GatewayPayment:
+        # Cancelling twice is harmless (409 once finished): safe to retry under a key.
+        answer = self.client.call("cancel_payment", "POST", f"/v1/payments/{payment_id}/cancel",
+                                  idempotency_key=f"cancel-{payment_id}")
+        if answer.status not in (204, 409):
+            self._refused(answer)
+        return self.status(payment_id)
+
+    def refund(self, payment_id: str, amount_kzt: int, *, idempotency_key: str) -> dict:
+        answer = self.client.call("refund_payment", "POST", f"/v1/payments/{payment_id}/refunds",
+                                  {"amount": int(amount_kzt)}, idempotency_key=idempotency_key)
+        if not answer.ok:
+            self._refused(answer)
+        return answer.body
+
+    def verify_callback(self, body: bytes, signature: str) -> bool:
+        return bool(signature) and hmac.compare_digest(body_mac(self.secret, body), signature)

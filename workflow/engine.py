@@ -1,16 +1,25 @@
 """Running requests through their process definitions with SpiffWorkflow.
 
-`start()` and `complete_user_task()` are the only ways a process moves. Both
-run inside the caller's transaction (the `applications.actions` functions
+`start()`, `complete_user_task()` and `resume()` are the only ways a process
+moves. They run inside the caller's transaction (the `applications.actions` functions
 hold the request's row lock) and write, in a constant number of queries:
 the engine state (once), the open/finished work tasks, and the history
 events of every step that ran.
+
+Waiting on an outside system: when a service task's operation raises
+`integrations.adapters.AdapterUnavailable`, the task is put back to READY, the
+process is saved as it stands, the instance is marked waiting (system, attempt
+count, next retry time) and the history says "waiting"; the action that moved
+the process succeeds. `resume()` (run by `manage.py process_waiting`) runs the
+waiting task again; nothing that already happened runs twice.
 """
 from __future__ import annotations
 
+import datetime
 import json
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +30,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
 from core.errors import DomainError
+from integrations.adapters import AdapterUnavailable
 from workdays.calendar import due_at
 from workflow import definitions
 from workflow.models import Event, ProcessDefinition, ProcessInstance, WorkTask
@@ -69,6 +79,8 @@ class Run:
         self.finished: list[WorkTask] = []
         self.application_fields: set[str] = set()
         self.workflow = None
+        self.waiting: AdapterUnavailable | None = None  # set when a service task could not reach its system
+        self.waiting_node: definitions.Node | None = None
 
     # -- helpers used by operations ------------------------------------
     def node(self, task) -> definitions.Node:
@@ -105,7 +117,24 @@ class Run:
         self.event("step_done", node)
 
     def advance(self):
-        self.workflow.do_engine_steps(did_complete_task=self._did_complete)
+        from integrations.exchange import about
+
+        try:
+            with about(self.application):
+                self.workflow.do_engine_steps(did_complete_task=self._did_complete)
+        except Exception as exc:
+            unavailable = _unavailable_cause(exc)
+            if unavailable is None:
+                raise
+            self._wait(unavailable)
+
+    def _wait(self, unavailable: AdapterUnavailable):
+        """The service task that could not reach its system goes back to READY; the process waits on it."""
+        (task,) = self.workflow.get_tasks(state=TaskState.ERROR)
+        task._set_state(TaskState.READY)
+        self.waiting, self.waiting_node = unavailable, self.node(task)
+        self.event("waiting", self.waiting_node, system=unavailable.system, operation=unavailable.operation,
+                   error=unavailable.detail[:200])
 
     def ready_user_tasks(self):
         return self.workflow.get_tasks(state=TaskState.READY, manual=True)
@@ -114,12 +143,11 @@ class Run:
         """Persist engine state, work tasks and history in a fixed number of queries."""
         state = SERIALIZER.serialize_json(self.workflow, use_gzip=True)
         completed = self.workflow.is_completed()
+        fields = dict(state=state, completed=completed, **self._waiting_fields(instance))
         if instance is None:
-            ProcessInstance.objects.create(
-                application=self.application, definition=self.application.definition, state=state, completed=completed
-            )
+            ProcessInstance.objects.create(application=self.application, definition=self.application.definition, **fields)
         else:
-            ProcessInstance.objects.filter(pk=instance.pk).update(state=state, completed=completed, updated_at=self.now)
+            ProcessInstance.objects.filter(pk=instance.pk).update(updated_at=self.now, **fields)
         known = {t.engine_task_id for t in open_tasks}
         new_tasks = []
         for task in self.ready_user_tasks():
@@ -145,6 +173,19 @@ class Run:
         if self.application_fields:
             self.application.save(update_fields=sorted(self.application_fields))
 
+    def _waiting_fields(self, instance) -> dict:
+        if self.waiting is None:
+            if instance is not None and instance.waiting_for:
+                return dict(waiting_for="", waiting_operation="", waiting_since=None, next_attempt_at=None,
+                            attempts=0, last_error="")
+            return {}
+        attempts = (instance.attempts if instance is not None and instance.waiting_for else 0) + 1
+        return dict(
+            waiting_for=self.waiting.system, waiting_operation=self.waiting.operation,
+            waiting_since=instance.waiting_since if instance is not None and instance.waiting_since else self.now,
+            next_attempt_at=self.now + retry_delay(attempts), attempts=attempts, last_error=self.waiting.detail[:300],
+        )
+
     def _assignee(self, task, node):
         from accounts.models import User
 
@@ -153,6 +194,23 @@ class Run:
         if node.lane == "executor" and task.data.get("executor_id"):
             return User(pk=task.data["executor_id"])
         return None
+
+
+def retry_delay(attempts: int) -> datetime.timedelta:
+    """Exponential backoff of a waiting step: base × 2^(attempts-1), capped."""
+    seconds = settings.ELICENSE_WAITING_RETRY_BASE * 2 ** max(attempts - 1, 0)
+    return datetime.timedelta(seconds=min(seconds, settings.ELICENSE_WAITING_RETRY_MAX))
+
+
+def _unavailable_cause(exc: BaseException) -> AdapterUnavailable | None:
+    """The AdapterUnavailable behind an exception (SpiffWorkflow may wrap what an operation raised)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, AdapterUnavailable):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
 
 
 def _initial_data(application) -> dict:
@@ -225,6 +283,22 @@ def complete_user_task(application, work_task: WorkTask, actor, data: dict) -> R
     run.event("step_done", node, duration_seconds=round(duration, 3), **{k: v for k, v in data.items() if _jsonable(v)})
     run.advance()
     open_tasks = list(WorkTask.objects.filter(application=application, state=WorkTask.State.OPEN).exclude(pk=work_task.pk))
+    if run.workflow.is_completed():
+        WorkTask.objects.filter(pk__in=[t.pk for t in open_tasks]).update(state=WorkTask.State.CANCELLED)
+        open_tasks = []
+    run.save(instance, open_tasks)
+    return run
+
+
+def resume(application) -> Run:
+    """Run a waiting process's service task again (`manage.py process_waiting`), then on to the next wait."""
+    run, instance = load(application, None)
+    was_waiting = instance.waiting_for
+    run.advance()
+    if run.waiting is None and was_waiting:
+        run.event("resumed", None, system=was_waiting, attempts=instance.attempts + 1)
+        run.events.insert(0, run.events.pop())  # before the steps it let run
+    open_tasks = list(WorkTask.objects.filter(application=application, state=WorkTask.State.OPEN))
     if run.workflow.is_completed():
         WorkTask.objects.filter(pk__in=[t.pk for t in open_tasks]).update(state=WorkTask.State.CANCELLED)
         open_tasks = []

@@ -35,6 +35,17 @@ class ProcessInstance(models.Model):
     state = models.BinaryField(help_text="gzip of SpiffWorkflow's JSON serialisation")
     completed = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # A service task whose outside system was unavailable: the engine waits on it and
+    # `manage.py process_waiting` retries it from next_attempt_at (backoff by attempts).
+    waiting_for = models.CharField(max_length=20, blank=True, help_text="the outside system waited on")
+    waiting_operation = models.CharField(max_length=40, blank=True)
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["waiting_for", "next_attempt_at"], name="process_waiting")]
 
 
 class WorkTask(models.Model):

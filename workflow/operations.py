@@ -23,11 +23,12 @@ def check_authorisation(run, node, data) -> dict:
 
 
 def check_payment(run, node, data) -> dict:
-    from integrations import adapters
+    """C2: the payment fact, confirmed by asking the gateway for the payment's state (a down gateway: the step waits)."""
+    from applications.actions import confirm_payment
 
-    payment = run.application.payments.order_by("-created_at").first()
-    status = adapters.payments().status(payment.reference) if payment else "none"
-    run.event("payment_checked", node, status=status)
+    payment = run.application.payments.order_by("-created_at", "-id").first()
+    status = confirm_payment(payment) if payment else "none"
+    run.event("payment_checked", node, status=status, reference=payment.reference if payment else "")
     return {"paid": status == "paid", "status": status}
 
 
@@ -48,18 +49,25 @@ def verify_signature(run, node, data) -> dict:
 
 
 def lookup_registry(run, node, data) -> dict:
-    from integrations import adapters
+    """P4/C2 (staff): ask the Individuals / Legal-entities registry; fill the applicant's data from it.
 
+    Not found, a deceased person or a liquidated company: the data cannot be obtained (P5), the reason in
+    the history. The registry unreachable: AdapterUnavailable, and the step waits (engine)."""
     app = run.application
-    registry = adapters.registry()
-    if app.applicant_bin:
-        result = registry.legal_entity(app.applicant_bin)
-    else:
-        result = registry.individual(app.applicant_iin)
+    result = registry_lookup(app.applicant_iin, app.applicant_bin)
+    reason = result.unusable_reason
     if result.found:
         run.set_application(registry_data=result.data, applicant_name=result.name or app.applicant_name)
-    run.event("registry_looked_up", node, status=result.status)
-    return {"found": result.found, "status": result.status}
+    run.event("registry_looked_up", node, status=result.status, reason=reason,
+              register="legal_entities" if app.applicant_bin else "individuals")
+    return {"found": not reason, "status": result.status, "reason": reason}
+
+
+def registry_lookup(iin: str, bin_: str):
+    from integrations import adapters
+
+    registry = adapters.registry()
+    return registry.legal_entity(bin_) if bin_ else registry.individual(iin)
 
 
 def register_request(run, node, data) -> dict:
@@ -101,7 +109,7 @@ def refuse(run, node, data, reason: str) -> dict:
     app = run.application
     details = data.get("refusal_reasons") or [
         check["reason"] for check in (data.get("certificate"), data.get("signature")) if check and not check.get("valid")
-    ]
+    ] or [r for r in [(data.get("registry") or {}).get("reason")] if r]
     fields = dict(status=app.Status.REFUSED, refusal_step=node.step, refusal_reason=reason,
                   refusal_details=details, finished_at=run.now)
     refusal_deadline = run.definition.metadata.get("refusal_deadline")

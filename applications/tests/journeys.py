@@ -1,6 +1,10 @@
 """Steps of the journeys, spoken through the API, shared by the service tests."""
 import contextlib
 import datetime
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
 from unittest import mock
 
 from workdays.calendar import ALMATY, END_OF_WORKING_DAY, add_calendar_days, add_working_days
@@ -57,9 +61,53 @@ def fill(api, app, service, sub_kind):
 
 
 def pay(api, app, outcome="pay"):
+    """The applicant starts the payment, pays (or declines) at the gateway simulator's payer page, and the
+    gateway's signed callback reaches E-licensing."""
     payment = api.post(f"/applications/{app['id']}/payment")
-    api.post(f"/gateway/payments/{payment['reference']}/{outcome}")
+    assert payment["status"] == "created" and payment["next_url"], payment
+    payer(payment, outcome)
+    deliver_callbacks(payment)
     return api.get(f"/applications/{app['id']}")
+
+
+def _http(method, url, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read() or b"null")
+
+
+def payer(payment, outcome="pay"):
+    """The payer at the gateway's page (over HTTP): opens it, then pays or declines."""
+    assert _http("GET", payment["next_url"])[0] == 200
+    status, body = _http("POST", f"{payment['next_url']}/{outcome}")
+    assert status == 200, body
+    return body
+
+
+def webhooks(payment) -> list[dict]:
+    """The callbacks the gateway simulator has queued for this payment (body + Pay-Signature)."""
+    parts = urllib.parse.urlsplit(payment["next_url"])
+    _, body = _http("GET", f"{parts.scheme}://{parts.netloc}/_sim/webhooks")
+    return [w for w in body["webhooks"] if w["resource_id"] == payment["gateway_id"]]
+
+
+def deliver_callbacks(payment, signature=None, expect=200):
+    """Deliver the gateway's callbacks for the payment to E-licensing's callback endpoint, as the gateway
+    would (the test process relays them: the test database is only reachable through the test client)."""
+    from django.test import Client
+
+    responses = []
+    for webhook in webhooks(payment):
+        response = Client().post("/api/v1/gateway/callbacks/payments", data=webhook["body"],
+                                 content_type="application/json",
+                                 HTTP_PAY_SIGNATURE=webhook["signature"] if signature is None else signature)
+        assert response.status_code == expect, response.content
+        responses.append(response.json())
+    return responses
 
 
 def sign(w, api, app, cert=None, user=None):

@@ -6,8 +6,8 @@ import datetime
 import pytest
 
 from applications.tests.journeys import (
-    FORMS, assert_deadline, create, fill, history_kinds, open_kinds, pay, portal_until_registered, sign,
-    staff_until_registered, step_sequence, unknown_iin,
+    FORMS, assert_deadline, create, deliver_callbacks, fill, history_kinds, open_kinds, pay, payer,
+    portal_until_registered, sign, staff_until_registered, step_sequence, unknown_iin,
 )
 
 
@@ -45,7 +45,8 @@ def test_portal_step_11_permit_paid_after_the_check(world):
     assert [t["action_kind"] for t in api.get("/applications/queue")] == ["pay"]
     payment = api.post(f"/applications/{app['id']}/payment")
     assert payment["amount_kzt"] == 4_325 and payment["status"] == "created"
-    api.post(f"/gateway/payments/{payment['reference']}/pay")
+    payer(payment)
+    deliver_callbacks(payment)
     app = api.get(f"/applications/{app['id']}")
     assert app["status"] == "completed" and app["result_kind"] == "permit"
     assert [d["kind"] for d in app["documents"]] == ["permit"] and app["documents"][0]["number"].startswith("PRM-")
