@@ -35,6 +35,7 @@ def http_not_found(request, exc):
 
 from accounts.api import router as accounts_router  # noqa: E402
 from applications.api import router as applications_router  # noqa: E402
+from documents.api import router as documents_router  # noqa: E402
 from integrations.api import router as integrations_router  # noqa: E402
 from services.api import router as services_router  # noqa: E402
 from workflow.api import router as workflow_router  # noqa: E402
@@ -42,5 +43,6 @@ from workflow.api import router as workflow_router  # noqa: E402
 api.add_router("/v1/auth", accounts_router)
 api.add_router("/v1/services", services_router)
 api.add_router("/v1/applications", applications_router)
+api.add_router("/v1/applications", documents_router)
 api.add_router("/v1/gateway", integrations_router)
 api.add_router("/v1/process-definitions", workflow_router)

@@ -147,6 +147,10 @@ class SurveyAnswer(models.Model):
     answered_at = models.DateTimeField(auto_now_add=True)
 
 
+def result_pdf_path(instance, filename):
+    return f"results/{instance.application_id}/{instance.number}.pdf"
+
+
 class ResultDocument(models.Model):
     """The result of a request: licence, order, permit, receipt or reasoned refusal."""
 
@@ -155,3 +159,7 @@ class ResultDocument(models.Model):
     number = models.CharField(max_length=40, unique=True)
     issued_at = models.DateTimeField()
     content = models.JSONField(default=dict)
+    # The signed PDF (PAdES, see docs/documents.md) and the SHA-256 of its bytes.
+    pdf = models.FileField(upload_to=result_pdf_path, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    signer_name = models.CharField(max_length=300, blank=True)

@@ -1,13 +1,17 @@
 """The documents a request ends with (or receives on the way: PSC receipts).
 
-Here a document is a registry row with its number and content; the signed PDF
-form of each kind is built on this by the results issue.
+A document is a row with its number and content, its signed PDF (PAdES, signed
+by the deciding officer: ``documents.produce``) and, for licences, permits and
+orders, its record in the registry (``registry.records``).
 """
 from applications.models import ResultDocument
 from applications.numbers import next_document_number
 
 
 def issue_document(run, kind: str, **content) -> ResultDocument:
+    from documents.produce import produce
+    from registry.records import record_result
+
     app = run.application
     body = {
         "service": app.service,
@@ -20,6 +24,9 @@ def issue_document(run, kind: str, **content) -> ResultDocument:
     }
     if kind == "refusal":
         body["reasons"] = list(app.refusal_details or [])
-    return ResultDocument.objects.create(
+    document = ResultDocument.objects.create(
         application=app, kind=kind, number=next_document_number(kind, run.now), issued_at=run.now, content=body
     )
+    record = record_result(document, run.actor)
+    produce(document, run.actor, licence_number=record.number if record is not None else None)
+    return document

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "workflow",
     "applications",
     "integrations",
+    "documents",
+    "registry",
     "api",
 ]
 

@@ -9,4 +9,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("", include("documents.urls")),
+    path("", include("registry.urls")),
 ]

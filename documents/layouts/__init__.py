@@ -1,0 +1,77 @@
+"""Document layouts, one module per kind of result (data, not drawing code).
+
+Each module defines ``TITLE`` (Kazakh, Russian) and ``build(ctx) -> Layout``;
+``documents.pdf`` draws any layout the same way: Kazakh on the left, Russian
+on the right, a row per field, the legal statement, the QR code and the
+signature stamp. ``ctx`` is a :class:`documents.context.Context`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Field:
+    kk: str
+    ru: str
+    value: str = ""
+    value_kk: str | None = None
+    value_ru: str | None = None
+
+    def values(self) -> tuple[str, str]:
+        return (self.value_kk if self.value_kk is not None else self.value,
+                self.value_ru if self.value_ru is not None else self.value)
+
+
+@dataclass
+class Section:
+    title: tuple[str, str]
+    fields: list[Field] = field(default_factory=list)
+    new_page: bool = False
+
+
+@dataclass
+class Layout:
+    title: tuple[str, str]
+    subtitle: tuple[str, str] | None = None
+    mark: tuple[str, str] | None = None  # e.g. DUPLICATE
+    sections: list[Section] = field(default_factory=list)
+
+
+LEGAL_STATEMENT = (
+    "Осы құжат «Электрондық құжат және электрондық цифрлық қолтаңба туралы» Қазақстан Республикасының "
+    "2003 жылғы 7 қаңтардағы Заңының 7-бабының 1-тармағына сәйкес қағаз жеткізгіштегі құжатқа тең.",
+    "Данный документ согласно пункту 1 статьи 7 Закона Республики Казахстан от 7 января 2003 года "
+    "«Об электронном документе и электронной цифровой подписи» равнозначен документу на бумажном носителе.",
+)
+
+
+def common_tail(ctx) -> list[Field]:
+    """Number, date, issuing body, signer: on every document."""
+    return [
+        Field("Құжаттың нөмірі", "Номер документа", ctx.document.number),
+        Field("Берілген күні", "Дата выдачи", ctx.date(ctx.document.issued_at)),
+        Field("Берген орган", "Орган, выдавший документ", value_kk=ctx.body[0], value_ru=ctx.body[1]),
+        Field("Қол қойған лауазымды тұлға", "Подписавшее должностное лицо", ctx.signer_name),
+    ]
+
+
+def holder(ctx) -> list[Field]:
+    app = ctx.app
+    rows = [Field("Иесі", "Владелец", app.applicant_name)]
+    if app.applicant_bin:
+        rows.append(Field("БСН", "БИН", app.applicant_bin))
+        address = ctx.registry_data.get("address")
+        if address:
+            rows.append(Field("Орналасқан жері", "Местонахождение", address))
+    else:
+        rows.append(Field("ЖСН", "ИИН", app.applicant_iin))
+    return rows
+
+
+def request_fields(ctx) -> list[Field]:
+    return [
+        Field("Өтінім нөмірі", "Номер заявки", ctx.app.number or ""),
+        Field("Мемлекеттік қызмет", "Государственная услуга", value_kk=ctx.service_name[0],
+              value_ru=ctx.service_name[1]),
+    ]
