@@ -142,10 +142,16 @@ def test_portal_request_is_prefilled_from_the_registry(world, simulators):
     assert events(api, app, "registry_prefill")[0]["data"] == {"status": "unavailable", "system": "registry"}
 
 
-def test_staff_registry_unavailable_waits_and_resumes_once(world, simulators, fast_retries):
-    officer = world.api["committee_officer"]
+STAFF = {"S1": ("committee_officer", "issue", ("application", "qualification-evidence"), "licence"),
+         "S3": ("inspection_officer", "assignment", ("application", "technical-data"), "permit")}
+
+
+@pytest.mark.parametrize("service", ["S1", "S3"])
+def test_staff_registry_unavailable_waits_and_resumes_once(world, simulators, fast_retries, service):
+    officer_name, sub_kind, documents, result = STAFF[service]
+    officer = world.api[officer_name]
     simulators["registry"].kill()
-    app = staff_entered(officer, "S1", "issue", iin=COMPANY["head_iin"])
+    app = staff_entered(officer, service, sub_kind, iin=COMPANY["head_iin"])
     # The action succeeded; the request visibly waits for the registry; nothing is lost.
     assert app["status"] == "draft" and open_kinds(app) == []
     assert app["waiting"]["system"] == "registry" and app["waiting"]["attempts"] == 1
@@ -161,8 +167,8 @@ def test_staff_registry_unavailable_waits_and_resumes_once(world, simulators, fa
     assert app["waiting"] is None and open_kinds(app) == ["attach_scans"] and app["applicant_name"]
     call_command("process_waiting", verbosity=0)  # nothing left to do: nothing runs twice
     assert len(events(officer, app, "registry_looked_up")) == 1 and len(events(officer, app, "resumed")) == 1
-    app = finish_staff(officer, app)
-    assert app["status"] == "completed" and app["result_kind"] == "licence"
+    app = finish_staff(officer, app, documents)
+    assert app["status"] == "completed" and app["result_kind"] == result
     assert history_kinds(officer, app).count("result_issued") == 1
     assert WorkTask.objects.filter(application_id=app["id"], step="P4").count() == 1
 
