@@ -38,6 +38,23 @@ class Context:
         self.signer_name = signer_name
         self.licence_number = licence_number or document.number
 
+    @property
+    def variant(self) -> str:
+        """'reissue' or 'duplicate' for a new version of a registry record, else ''."""
+        content = self.document.content
+        if content.get("variant"):
+            return content["variant"]
+        return self.app.sub_kind if self.app.service == "S1" and self.app.sub_kind != "issue" else ""
+
+    @property
+    def holder_name(self) -> str:
+        return self.document.content.get("holder_name") or self.app.applicant_name
+
+    @property
+    def address(self) -> str:
+        return (self.document.content.get("address") or self.form.get("new_address")
+                or self.registry_data.get("address", ""))
+
     @cached_property
     def registry_data(self) -> dict:
         """The applicant's registry data: kept on the request (staff channel), else asked once now (portal)."""

@@ -48,6 +48,8 @@ def produce(document, actor=None, *, licence_number: str | None = None) -> None:
     name = (user.full_name() if user is not None else "") or identity.common_name
     ctx = Context(document, signer_name=name, licence_number=licence_number)
     layout = layout_module(document.kind, document.application.service).build(ctx)
+    if ctx.variant == "duplicate" and layout.mark is None:
+        layout.mark = ("ТЕЛНҰСҚА", "ДУБЛИКАТ")
     pdf = render(layout, number=document.number, verify_url=verify_url(document.number))
     rendered = time.perf_counter()
     signed = sign_pdf(pdf, identity, number=document.number, reason=f"{layout.title[1]} {document.number}",

@@ -58,10 +58,10 @@ def common_tail(ctx) -> list[Field]:
 
 def holder(ctx) -> list[Field]:
     app = ctx.app
-    rows = [Field("Иесі", "Владелец", app.applicant_name)]
+    rows = [Field("Иесі", "Владелец", ctx.holder_name)]
     if app.applicant_bin:
         rows.append(Field("БСН", "БИН", app.applicant_bin))
-        address = ctx.registry_data.get("address")
+        address = ctx.address
         if address:
             rows.append(Field("Орналасқан жері", "Местонахождение", address))
     else:

@@ -13,12 +13,11 @@ SUBKIND = {
 
 def build(ctx) -> Layout:
     app, form = ctx.app, ctx.form
-    holder_value = app.applicant_name
     if app.applicant_bin:
-        address = form.get("new_address") or ctx.registry_data.get("address", "")
-        holder_value = f"{app.applicant_name}, {address}, БСН/БИН {app.applicant_bin}".replace(", ,", ",")
+        parts = [ctx.holder_name, ctx.address, f"БСН/БИН {app.applicant_bin}"]
     else:
-        holder_value = f"{app.applicant_name}, ЖСН/ИИН {app.applicant_iin}"
+        parts = [ctx.holder_name, ctx.address if ctx.variant == "reissue" else "", f"ЖСН/ИИН {app.applicant_iin}"]
+    holder_value = ", ".join(p for p in parts if p)
     territory = form.get("territory") or "Қазақстан Республикасы / Республика Казахстан"
     main = [
         Field("Берілді", "Выдана", holder_value),
@@ -31,18 +30,18 @@ def build(ctx) -> Layout:
         Field("Лицензияның нөмірі", "Номер лицензии", ctx.licence_number),
         Field("Берілген жері", "Место выдачи", value_kk=ctx.city[0], value_ru=ctx.city[1]),
     ]
-    if app.sub_kind == "reissue":
+    if ctx.variant == "reissue" and form.get("reason") and app.sub_kind == "reissue":
         main.append(Field("Қайта ресімдеу себебі", "Причина переоформления", form.get("reason", "")))
-    if app.sub_kind in ("reissue", "duplicate") and ctx.document.number != ctx.licence_number:
+    if ctx.document.number != ctx.licence_number:
         main.append(Field("Құжаттың нөмірі", "Номер документа", ctx.document.number))
     subtypes = ctx.subtypes()
     appendix = [Field("Лицензияның нөмірі", "Номер лицензии", ctx.licence_number),
-                Field("Лицензиат", "Лицензиат", app.applicant_name)]
+                Field("Лицензиат", "Лицензиат", ctx.holder_name)]
     for i, (kk, ru, code) in enumerate(subtypes, 1):
         appendix.append(Field(f"Кіші түрі {i}", f"Подвид {i}", value_kk=f"{kk} ({code})", value_ru=f"{ru} ({code})"))
     appendix.append(Field("Берілген күні", "Дата выдачи", ctx.date(ctx.document.issued_at)))
     return Layout(
-        title=TITLE, mark=SUBKIND.get(app.sub_kind),
+        title=TITLE, mark=SUBKIND.get(ctx.variant),
         sections=[
             Section(("", ""), main),
             Section(("ЛИЦЕНЗИЯҒА ҚОСЫМША", "ПРИЛОЖЕНИЕ К ЛИЦЕНЗИИ"), appendix, new_page=True),

@@ -1,0 +1,16 @@
+from applications.tests.journeys import portal_until_registered
+
+
+def licence(w, who="company_head"):
+    """An S1 licence issued through the portal journey: (application, record number)."""
+    app = portal_until_registered(w, w.api[who], "S1", "issue")
+    app = w.api["committee_officer"].post(f"/applications/{app['id']}/decision", {"decision": "approve"})
+    (doc,) = [d for d in app["documents"] if d["kind"] == "licence"]
+    return app, doc["number"]
+
+
+def act(api, number, action, reason="по решению суда", expect=200, **extra):
+    record = api.get(f"/registry/records/{number}") if "version" not in extra else None
+    body = {"reason": reason, "version": extra.pop("version", record["version"] if record else 0), **extra}
+    return api._call("post", f"/registry/records/{number}/{action}", body, expect=expect, **{
+        k: v for k, v in extra.items() if k.startswith("HTTP_")})

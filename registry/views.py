@@ -1,0 +1,54 @@
+"""Public registry pages (no log-in): search, CSV export, the verification page of a document."""
+import csv
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from registry import public
+from registry.models import Record
+
+PAGE_SIZE = 20
+SERVICES = [("S1", _("S1 licence")), ("S2", _("S2 numbering order")), ("S3", _("S3 spectrum permit")),
+            ("S4", _("S4 device permit"))]
+
+
+def search(request):
+    params = {k: request.GET.get(k, "") for k in ("number", "holder", "bin", "service", "status")}
+    page = Paginator(public.search(params), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [public.record_public(r) for r in page.object_list]
+    query = "&".join(f"{k}={v}" for k, v in params.items() if v)
+    return render(request, "registry/search.html", {
+        "params": params, "page": page, "rows": rows, "services": SERVICES, "statuses": Record.Status.choices,
+        "query": query,
+    })
+
+
+def export_csv(request):
+    params = {k: request.GET.get(k, "") for k in ("number", "holder", "bin", "service", "status")}
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="elicense-registry.csv"'
+    response.write("\ufeff")  # BOM: spreadsheets open UTF-8 Cyrillic correctly
+    writer = csv.writer(response)
+    writer.writerow(public.CSV_HEADERS)
+    for record in public.search(params).iterator(chunk_size=500):
+        writer.writerow(public.csv_row(record))
+    return response
+
+
+def verify_lookup(request):
+    number = request.GET.get("number", "").strip()
+    if number:
+        return redirect("registry:verify", number=number.upper())
+    return render(request, "registry/verify.html", {"result": None})
+
+
+def verify(request, number):
+    result = public.verification(number)
+    return render(request, "registry/verify.html", {"result": result}, status=200 if result["found"] else 404)
+
+
+def verify_json(request, number):
+    result = public.verification(number)
+    return JsonResponse(result, status=200 if result["found"] else 404, json_dumps_params={"ensure_ascii": False})
