@@ -42,9 +42,9 @@ def signer_for(actor):
 
 
 def produce(document, actor=None, *, licence_number: str | None = None) -> None:
-    started = time.perf_counter()
     user = signer_for(actor)
     identity = signing_identity(user)
+    started = time.perf_counter()
     name = (user.full_name() if user is not None else "") or identity.common_name
     ctx = Context(document, signer_name=name, licence_number=licence_number)
     layout = layout_module(document.kind, document.application.service).build(ctx)
