@@ -94,9 +94,16 @@ def certificate_login(request, body: CertificateLoginIn):
 
     Each refusal (regulation §3 step 2, "authorisation refused") is 401 `authorisation_refused`
     with `details.reason`, and is recorded in the log-in audit."""
-    attempt = LoginAttempt(remote_addr=request.META.get("REMOTE_ADDR") or None)
+    user = authenticate_certificate(body.challenge_id, body.cms_b64, body.password,
+                                    remote_addr=request.META.get("REMOTE_ADDR") or None)
+    return {"token": ApiToken.issue(user), "kind": user.kind}
+
+
+def authenticate_certificate(challenge_id: str, cms_b64: str, password: str, *, remote_addr=None) -> User:
+    """The certificate log-in itself (API and portal page alike): the user, or DomainError 401 (audited)."""
+    attempt = LoginAttempt(remote_addr=remote_addr)
     try:
-        cms = base64.b64decode(body.cms_b64, validate=True)
+        cms = base64.b64decode(cms_b64, validate=True)
     except (binascii.Error, ValueError):
         cms = b""
     cert = signer_certificate(cms) if cms else None
@@ -110,7 +117,7 @@ def certificate_login(request, body: CertificateLoginIn):
     attempt.iin, attempt.bin = iin, bin_
 
     now = timezone.now()
-    row, reason = _consume_challenge(body.challenge_id, now)
+    row, reason = _consume_challenge(challenge_id, now)
     attempt.challenge_id = row.id if row else None
     if reason:
         return _refuse(attempt, reason)
@@ -124,11 +131,11 @@ def certificate_login(request, body: CertificateLoginIn):
         return _refuse(attempt, "unknown_person")
     user = users[0]
     attempt.user = user
-    if not user.check_password(body.password):
+    if not user.check_password(password):
         return _refuse(attempt, "wrong_password")
     attempt.outcome = "ok"
     attempt.save()
-    return {"token": ApiToken.issue(user), "kind": user.kind}
+    return user
 
 
 def _consume_challenge(challenge_id: str, now) -> tuple[LoginChallenge | None, str]:

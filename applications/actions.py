@@ -361,6 +361,26 @@ def reconcile_payments(now=None) -> int:
     return reported
 
 
+def refresh_payment(application_id, actor) -> tuple[Application, bool]:
+    """The applicant is back from the gateway's page: ask the gateway about the open payment now (what
+    reconciliation does later) and report a finished one exactly as its callback would. A payment still
+    open changes nothing; a late callback then finds it settled. Returns (request, whether it changed)."""
+    app = Application.objects.get(pk=application_id)
+    if actor is None or actor.pk != app.applicant_user_id:
+        raise engine.NotAllowed()
+    payment = app.payments.filter(status=Payment.Status.CREATED).exclude(gateway_id="").order_by("-id").first()
+    if payment is None:
+        return app, False
+    try:
+        with about(app):
+            gateway_payment = adapters.payments().status(payment.gateway_id)
+    except AdapterUnavailable as exc:
+        raise OutsideSystemUnavailable(system=exc.system) from None
+    Payment.objects.filter(pk=payment.pk).update(last_polled_at=timezone.now(), gateway_status=gateway_payment.status)
+    changed_app, changed = report_payment(gateway_payment, "return")
+    return (changed_app or app), changed
+
+
 def abandon_payment(application_id, actor) -> Application:
     """The applicant gives up paying: the open payment is cancelled at the gateway, then step 4/9 ends unpaid."""
     app = Application.objects.get(pk=application_id)
