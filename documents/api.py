@@ -1,5 +1,5 @@
 """GET /api/v1/applications/{id}/documents/{number}.pdf: the signed result, for whoever may see the request."""
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router
 
@@ -15,7 +15,7 @@ def document_pdf(request, application_id: int, number: str):
     app = get_object_or_404(visible(request.auth), pk=application_id)
     document = get_object_or_404(ResultDocument, application=app, number=number)
     if not document.pdf:
-        return get_object_or_404(ResultDocument, pk=None)  # 404: not produced (documents made before PDFs)
+        raise Http404  # not produced (documents issued before results were signed)
     response = FileResponse(document.pdf.open("rb"), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{document.number}.pdf"'
     response["X-Content-SHA256"] = document.pdf_sha256

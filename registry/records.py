@@ -126,6 +126,10 @@ def record_result(document, actor) -> Record | None:
         number = (app.form_data or {}).get("licence_number", "")
         record = Record.objects.select_for_update().filter(number=number, kind="licence").first()
         if record is not None:
+            holder = record.holder
+            if (holder.bin, holder.iin if not holder.bin else "") != (app.applicant_bin, "" if app.applicant_bin else app.applicant_iin):
+                raise RegistryNotAllowed(_("The licence named in the request belongs to another holder."),
+                                         code="not_the_holder")
             _apply(record, app.sub_kind, actor, reason=(app.form_data or {}).get("reason", ""), document=document,
                    changes={"name": app.applicant_name, "address": (app.form_data or {}).get("new_address", "")},
                    data={"request": app.number})

@@ -150,3 +150,19 @@ def test_s1_reissue_and_duplicate_requests_act_on_the_named_record(world):
     assert refused["code"] == "transition_not_allowed"
     assert api.get(f"/applications/{app['id']}")["status"] == "registered"
     assert len(officer.get(f"/registry/records/{number}")["documents"]) == 2
+
+
+def test_a_reissue_request_cannot_act_on_someone_elses_licence(world):
+    from applications.tests.journeys import FORMS
+
+    _app, number = licence(world)  # the company's
+    backup = dict(FORMS[("S1", "reissue")])
+    try:
+        FORMS[("S1", "reissue")]["licence_number"] = number
+        app = portal_until_registered(world, world.api["person"], "S1", "reissue")
+    finally:
+        FORMS[("S1", "reissue")] = backup
+    refused = world.api["committee_officer"]._call("post", f"/applications/{app['id']}/decision",
+                                                   {"decision": "approve"}, expect=403, HTTP_ACCEPT_LANGUAGE="kk").json()
+    assert refused["code"] == "not_the_holder" and refused["message"] != "The licence named in the request belongs to another holder."
+    assert len(world.api["committee_officer"].get(f"/registry/records/{number}")["documents"]) == 1
