@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "documents",
     "registry",
     "api",
+    "web",
+    "portal",
+    "backoffice",
+    "pscdesk",
 ]
 
 MIDDLEWARE = [
@@ -50,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "web.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "elicense.urls"
@@ -65,6 +70,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "web.context_processors.web",
             ],
         },
     },
@@ -110,6 +116,38 @@ SESSION_COOKIE_SECURE = not DEBUG and os.environ.get("ELICENSE_INSECURE_COOKIES"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# The pages (issue 5, docs/web.md, ADR 0008): cookies, HTTPS, content-security policy.
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_HSTS_SECONDS = int(os.environ.get("ELICENSE_HSTS_SECONDS", "0"))  # set (e.g. 31536000) behind HTTPS
+SECURE_SSL_REDIRECT = os.environ.get("ELICENSE_SSL_REDIRECT") == "1"
+if os.environ.get("ELICENSE_BEHIND_HTTPS_PROXY") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+LOGIN_URL = "portal:login"
+# The applicant's NCALayer: real NCALayer on the user's computer in production; the project's
+# NCALayer-protocol signer (python -m ncalayer_signer) in development and tests.
+ELICENSE_NCALAYER_URL = os.environ.get("ELICENSE_NCALAYER_URL", "wss://127.0.0.1:13579")
+ELICENSE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],  # + ELICENSE_NCALAYER_URL, added by the middleware
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "base-uri": ["'self'"],
+    "object-src": ["'none'"],
+}
+# /api/docs loads Swagger UI from its CDN (django-ninja's page): no CSP there. The registry's pages
+# (issue 6) still carry an inline <style>: allowed there until they extend templates/base.html.
+ELICENSE_CSP_EXEMPT_PATHS = ["/api/docs"]
+ELICENSE_CSP_INLINE_STYLE_PATHS = ["/registry/", "/verify/"]
 
 # Where the process definitions (BPMN files) live; see docs/process-definitions.md.
 ELICENSE_DEFINITIONS_DIR = BASE_DIR / "services" / "definitions"

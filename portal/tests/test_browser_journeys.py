@@ -1,0 +1,244 @@
+"""The applicant's journeys in a real browser (headless Debian Chromium through Playwright), against the
+live server, the outside-system simulators and the NCALayer-protocol signer, all on loopback ports.
+
+Every page the journeys visit is checked with axe-core (no serious or critical WCAG 2.1 A/AA
+violation) and scanned for English catalog strings left untranslated in a kk or ru page."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from applications import actions
+from applications.models import Application
+from web.tests.browser import CHROMIUM, LAUNCH_ARGS, axe_violations, signer_for, untranslated
+
+pytestmark = [pytest.mark.browser]
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PASSWORD = "demo-pass-123"  # the root conftest's users
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (scripts/bootstrap installs it)")
+    # Playwright's sync API keeps an event loop on this thread; Django's database calls from the test
+    # itself (fixtures, assertions) are still synchronous and safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def web(transactional_db, live_server, settings, world):
+    """Settings for a browser on http://localhost: cookies without Secure (production keeps it)."""
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = settings.LANGUAGE_COOKIE_SECURE = False
+    settings.ELICENSE_PUBLIC_URL = live_server.url
+    return live_server
+
+
+class Visitor:
+    """One person's browser tab, checking every page it lands on."""
+
+    def __init__(self, browser, base_url, lang):
+        self.context = browser.new_context(locale={"kk": "kk-KZ", "ru": "ru-RU"}[lang], base_url=base_url,
+                                           extra_http_headers={"Accept-Language": lang})
+        self.context.set_default_timeout(15000)
+        self.page = self.context.new_page()
+        self.lang = lang
+        self.problems: list[str] = []
+        self.pages: list[str] = []
+        self.page.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}")
+                     if m.type == "error" and "Content Security Policy" in m.text else None)
+
+    def check(self):
+        """axe-core and the untranslated-string scan on the page as it is now."""
+        page = self.page
+        page.wait_for_load_state("load")
+        assert page.evaluate("document.documentElement.lang") == self.lang, page.url
+        path = page.url
+        self.pages.append(path)
+        for v in axe_violations(page):
+            self.problems.append(f"{path}: axe {v['impact']} {v['id']}: {v['help']} {v['nodes']}")
+        for msgid in untranslated(page):
+            self.problems.append(f"{path}: untranslated in {self.lang}: {msgid!r}")
+
+    def goto(self, path):
+        self.page.goto(path)
+        self.check()
+
+    def click(self, selector):
+        with self.page.expect_navigation():
+            self.page.click(selector)
+        self.check()
+
+    def login(self, password=PASSWORD):
+        self.goto("/portal/login/")
+        self.page.fill("#password", password)
+        self.click("form[data-ncalayer=auth] button[type=submit]")
+        assert "/portal/requests/" in self.page.url, self.page.content()[:3000]
+
+    def attach(self, code):
+        self.page.select_option("#document_code", code)
+        self.page.set_input_files("#file", files=[{"name": f"{code}.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+        self.click("button[name=action][value=attach]")
+
+    def pay_at_gateway(self):
+        """The payer at the gateway simulator's page: opens it, pays (its API), comes back and checks."""
+        self.click("button[name=action][value=start]")
+        href = self.page.get_attribute("a[href*='/pay/']", "href")
+        back = self.page.url
+        self.page.goto(href)  # the gateway's payer page (state: started); not ours, not checked
+        answer = self.page.request.post(f"{href}/pay")
+        assert answer.ok, answer.text()
+        self.goto(back)
+        self.click("button[name=action][value=check]")
+
+    def finish(self):
+        assert not self.problems, "\n".join(self.problems)
+        self.context.close()
+
+
+def off_the_loop(fn, *args, **kwargs):
+    """Run fn in a thread of its own: Playwright's event loop runs on this one, and producing the signed
+    PDF (pyHanko) starts its own loop."""
+    import threading
+
+    from django.db import connection
+
+    box = {}
+
+    def run():
+        try:
+            box["value"] = fn(*args, **kwargs)
+        except BaseException as exc:  # re-raised in the test
+            box["error"] = exc
+        finally:
+            connection.close()
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(60)
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
+
+
+def app_id(url: str) -> int:
+    return int(re.search(r"/requests/(\d+)/", url).group(1))
+
+
+def test_individual_applies_for_an_s1_licence_in_kazakh(chromium, web, world, settings):
+    """Log in with the certificate, fill (autosaved, resumed), attach, pay, sign; the Committee approves;
+    the applicant sees the licence, opens its PDF and answers the survey."""
+    with signer_for(world, world.person) as ncalayer:
+        settings.ELICENSE_NCALAYER_URL = ncalayer
+        me = Visitor(chromium, web.url, "kk")
+        me.goto("/")
+        me.login()
+        me.goto("/portal/services/")
+        me.goto("/portal/services/S1/")
+        me.click("form:has(input[name=sub_kind][value=issue]) button[type=submit]")
+        request_id = app_id(me.page.url)
+        me.click(f"a[href='/portal/requests/{request_id}/form']")
+
+        # Autosave (htmx) after each change; the draft is resumable from "my requests".
+        me.page.check("input[name=subtypes][value=cellular]")
+        me.page.fill("#id_territory", "Қазақстан Республикасы")
+        me.page.locator("#id_territory").blur()
+        me.page.wait_for_function("() => Number(document.querySelector('#form-version').value) >= 1")
+        me.goto("/portal/requests/")
+        me.click(f"a[href='/portal/requests/{request_id}/form']")
+        assert me.page.input_value("#id_territory") == "Қазақстан Республикасы"
+        assert me.page.is_checked("input[name=subtypes][value=cellular]")
+
+        # Finishing without the documents says which are missing; then attach them and finish.
+        me.click("button[name=action][value=finish]")
+        assert me.page.locator("#non-field-errors .notice").is_visible()
+        me.attach("application")
+        me.attach("qualification-evidence")
+        me.click("button[name=action][value=finish]")
+        assert me.page.url.endswith(f"/portal/requests/{request_id}/payment")
+
+        me.pay_at_gateway()
+        assert me.page.url.endswith(f"/portal/requests/{request_id}/sign"), me.page.url
+        assert "Қазақстан Республикасы" in me.page.inner_text(".revision")
+        me.click("form[data-ncalayer=sign] button[type=submit]")
+        app = Application.objects.get(pk=request_id)
+        assert app.status == "registered" and app.number, app.status
+        assert app.number in me.page.inner_text("main")
+
+        # The Committee's officer approves (the back office is another issue's page: the action itself).
+        off_the_loop(actions.decide, request_id, world.committee_officer, decision="approve")
+        me.goto(f"/portal/requests/{request_id}/")
+        assert Application.objects.get(pk=request_id).status == "completed"
+        pdf_link = me.page.locator("a[href$='.pdf']").first
+        pdf = me.page.request.get(pdf_link.get_attribute("href"))
+        assert pdf.ok and pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
+
+        me.page.check("input[name=process_quality][value='3']")
+        me.page.check("input[name=information_quality][value='2']")
+        me.click("form[action$='/survey'] button[type=submit]")
+        survey = Application.objects.get(pk=request_id).survey
+        assert (survey.process_quality, survey.information_quality) == (3, 2)
+        me.goto("/portal/inbox/")
+        assert me.page.locator(".messages li").count() >= 3
+        me.finish()
+
+
+def test_legal_entity_s3_request_in_russian_pays_after_the_check(chromium, web, world, settings):
+    """Russian through the language switch (the page stays); inline validation of the bands; sign;
+    the Inspection approves; only then the fee; the permit."""
+    with signer_for(world, world.company_head) as ncalayer:
+        settings.ELICENSE_NCALAYER_URL = ncalayer
+        me = Visitor(chromium, web.url, "kk")
+        me.goto("/portal/login/")
+        with me.page.expect_navigation():
+            me.page.click(".lang-switch button[value=ru]")
+        me.lang = "ru"
+        assert me.page.url.endswith("/portal/login/")
+        me.check()
+        me.login()
+
+        me.goto("/portal/services/S3/")
+        me.page.select_option("form:has(input[name=sub_kind][value=assignment]) select[name=region]", "almaty-city")
+        me.click("form:has(input[name=sub_kind][value=assignment]) button[type=submit]")
+        request_id = app_id(me.page.url)
+        me.click(f"a[href='/portal/requests/{request_id}/form']")
+        assert me.page.input_value("#id_region") == "almaty-city"
+        me.page.select_option("#id_radio_service", "mobile")
+        me.page.fill("input[name=bands-0-low_mhz]", "2510")
+        me.page.fill("input[name=bands-0-high_mhz]", "2500")
+        me.page.locator("input[name=bands-0-high_mhz]").blur()
+        me.page.wait_for_selector("#err-bands .field-error")  # inline: the lower edge must be below the upper
+        me.check()
+        me.page.fill("input[name=bands-0-low_mhz]", "2500")
+        me.page.fill("input[name=bands-0-high_mhz]", "2510")
+        me.page.fill("#id_station_address", "Алматы, ул. Абая, 150")
+        me.page.fill("#id_latitude", "43.238")
+        me.page.fill("#id_longitude", "76.889")
+        me.page.locator("#id_longitude").blur()
+        me.page.wait_for_function("() => !document.querySelector('#err-bands .field-error')")
+        me.attach("application")
+        me.attach("technical-data")
+        me.click("button[name=action][value=finish]")
+        assert me.page.url.endswith(f"/portal/requests/{request_id}/sign"), me.page.url  # no fee before the check
+        me.click("form[data-ncalayer=sign] button[type=submit]")
+        assert Application.objects.get(pk=request_id).status == "registered"
+
+        off_the_loop(actions.decide, request_id, world.inspection_officer, decision="approve")
+        me.goto("/portal/inbox/")
+        assert me.page.locator(".messages li.warning").count() == 1  # payment due
+        me.goto(f"/portal/requests/{request_id}/")
+        me.click(f"a[href='/portal/requests/{request_id}/payment']")
+        me.pay_at_gateway()
+        app = Application.objects.get(pk=request_id)
+        assert app.status == "completed" and app.result_kind == "permit", (app.status, app.result_kind)
+        assert "/portal/requests/" in me.page.url
+        me.goto(f"/portal/requests/{request_id}/")
+        assert me.page.locator("a[href$='.pdf']").count() == 1
+        me.finish()
