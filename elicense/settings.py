@@ -41,8 +41,6 @@ INSTALLED_APPS = [
     "api",
     "web",
     "portal",
-    "backoffice",
-    "pscdesk",
 ]
 
 MIDDLEWARE = [
