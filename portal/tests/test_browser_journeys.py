@@ -5,7 +5,9 @@ Every page the journeys visit is checked with axe-core (no serious or critical W
 violation) and scanned for English catalog strings left untranslated in a kk or ru page."""
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +16,10 @@ from applications.models import Application
 from web.tests.browser import CHROMIUM, LAUNCH_ARGS, axe_violations, signer_for, untranslated
 
 pytestmark = [pytest.mark.browser]
+# scripts/screenshots sets this: every named page is saved as <lang>-<name>.png there, and the S1
+# journey runs in Russian as well as Kazakh.
+SCREENSHOTS = os.environ.get("ELICENSE_SCREENSHOTS", "")
+S1_LANGUAGES = ["kk", "ru"] if SCREENSHOTS else ["kk"]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PASSWORD = "demo-pass-123"  # the root conftest's users
 
@@ -21,7 +27,6 @@ PASSWORD = "demo-pass-123"  # the root conftest's users
 @pytest.fixture(scope="session")
 def chromium():
     sync_api = pytest.importorskip("playwright.sync_api")
-    import os
 
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian's chromium is not installed (scripts/bootstrap installs it)")
@@ -68,9 +73,19 @@ class Visitor:
         for msgid in untranslated(page):
             self.problems.append(f"{path}: untranslated in {self.lang}: {msgid!r}")
 
-    def goto(self, path):
+    def goto(self, path, shot=""):
         self.page.goto(path)
         self.check()
+        if shot:
+            self.shot(shot)
+
+    def shot(self, name):
+        """With ELICENSE_SCREENSHOTS set: the page as a PNG (full page; also at phone width for "phone")."""
+        if not SCREENSHOTS:
+            return
+        folder = Path(SCREENSHOTS)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(folder / f"{self.lang}-{name}.png"), full_page=True)
 
     def click(self, selector):
         with self.page.expect_navigation():
@@ -78,7 +93,7 @@ class Visitor:
         self.check()
 
     def login(self, password=PASSWORD):
-        self.goto("/portal/login/")
+        self.goto("/portal/login/", shot="1-login")
         self.page.fill("#password", password)
         self.click("form[data-ncalayer=auth] button[type=submit]")
         assert "/portal/requests/" in self.page.url, self.page.content()[:3000]
@@ -132,16 +147,17 @@ def app_id(url: str) -> int:
     return int(re.search(r"/requests/(\d+)/", url).group(1))
 
 
-def test_individual_applies_for_an_s1_licence_in_kazakh(chromium, web, world, settings):
+@pytest.mark.parametrize("lang", S1_LANGUAGES)
+def test_individual_applies_for_an_s1_licence_in_kazakh(chromium, web, world, settings, lang):
     """Log in with the certificate, fill (autosaved, resumed), attach, pay, sign; the Committee approves;
     the applicant sees the licence, opens its PDF and answers the survey."""
     with signer_for(world, world.person) as ncalayer:
         settings.ELICENSE_NCALAYER_URL = ncalayer
-        me = Visitor(chromium, web.url, "kk")
+        me = Visitor(chromium, web.url, lang)
         me.goto("/")
         me.login()
-        me.goto("/portal/services/")
-        me.goto("/portal/services/S1/")
+        me.goto("/portal/services/", shot="2-services")
+        me.goto("/portal/services/S1/", shot="3-service-S1")
         me.click("form:has(input[name=sub_kind][value=issue]) button[type=submit]")
         request_id = app_id(me.page.url)
         me.click(f"a[href='/portal/requests/{request_id}/form']")
@@ -161,20 +177,28 @@ def test_individual_applies_for_an_s1_licence_in_kazakh(chromium, web, world, se
         assert me.page.locator("#non-field-errors .notice").is_visible()
         me.attach("application")
         me.attach("qualification-evidence")
+        me.shot("4-fill")
+        if SCREENSHOTS:
+            me.page.set_viewport_size({"width": 390, "height": 844})
+            me.shot("4-fill-phone")
+            me.page.set_viewport_size({"width": 1280, "height": 720})
         me.click("button[name=action][value=finish]")
         assert me.page.url.endswith(f"/portal/requests/{request_id}/payment")
+        me.shot("5-payment")
 
         me.pay_at_gateway()
         assert me.page.url.endswith(f"/portal/requests/{request_id}/sign"), me.page.url
         assert "Қазақстан Республикасы" in me.page.inner_text(".revision")
+        me.shot("6-sign")
         me.click("form[data-ncalayer=sign] button[type=submit]")
         app = Application.objects.get(pk=request_id)
         assert app.status == "registered" and app.number, app.status
         assert app.number in me.page.inner_text("main")
+        me.shot("7-request-registered")
 
         # The Committee's officer approves (the back office is another issue's page: the action itself).
         off_the_loop(actions.decide, request_id, world.committee_officer, decision="approve")
-        me.goto(f"/portal/requests/{request_id}/")
+        me.goto(f"/portal/requests/{request_id}/", shot="8-request-result")
         assert Application.objects.get(pk=request_id).status == "completed"
         pdf_link = me.page.locator("a[href$='.pdf']").first
         pdf = me.page.request.get(pdf_link.get_attribute("href"))
@@ -185,7 +209,8 @@ def test_individual_applies_for_an_s1_licence_in_kazakh(chromium, web, world, se
         me.click("form[action$='/survey'] button[type=submit]")
         survey = Application.objects.get(pk=request_id).survey
         assert (survey.process_quality, survey.information_quality) == (3, 2)
-        me.goto("/portal/inbox/")
+        me.goto("/portal/requests/", shot="9-my-requests")
+        me.goto("/portal/inbox/", shot="10-inbox")
         assert me.page.locator(".messages li").count() >= 3
         me.finish()
 
