@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "api",
     "web",
     "portal",
+    "backoffice",
+    "pscdesk",
 ]
 
 MIDDLEWARE = [

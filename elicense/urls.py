@@ -12,5 +12,7 @@ urlpatterns = [
     path("", include("documents.urls")),
     path("", include("registry.urls")),
     path("portal/", include("portal.urls")),
+    path("office/", include("backoffice.urls")),
+    path("psc/", include("pscdesk.urls")),
     path("", include("web.urls")),
 ]

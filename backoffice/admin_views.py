@@ -1,0 +1,257 @@
+"""The administrator's pages in the back office: users and roles, the working-day calendar's overrides,
+the fees, the trust store (roots and CRLs for the EDS checks)."""
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from cryptography import x509
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.models import Group
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import User
+from backoffice.views import OFFICE_LANES, admin_required
+from services.catalog import SUB_KINDS
+from services.models import Fee, ProviderUnit
+from workdays.models import WorkingDayOverride
+
+ROLE_NAMES = {**OFFICE_LANES, "psc": gettext_lazy("PSC operator")}
+
+
+@admin_required
+def home(request):
+    return render(request, "backoffice/admin/home.html", {"section": "admin"})
+
+
+# -- users and roles ---------------------------------------------------------------------------------
+class UnitField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        from portal.labels import localized
+
+        return localized(obj, "name")
+
+
+class UserRolesForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("kind"), choices=User.Kind.choices)
+    provider_unit = UnitField(label=gettext_lazy("provider unit"), queryset=ProviderUnit.objects.order_by("id"),
+                                           required=False)
+    roles = forms.MultipleChoiceField(label=gettext_lazy("roles"), required=False, widget=forms.CheckboxSelectMultiple,
+                                      choices=list(ROLE_NAMES.items()))
+    is_active = forms.BooleanField(label=gettext_lazy("active"), required=False)
+
+
+@admin_required
+def users(request):
+    q = request.GET.get("q", "").strip()
+    qs = User.objects.exclude(kind=User.Kind.APPLICANT).select_related("provider_unit").prefetch_related("groups")
+    if request.GET.get("applicants"):
+        qs = User.objects.select_related("provider_unit").prefetch_related("groups")
+    if q:
+        qs = qs.filter(username__icontains=q) | qs.filter(last_name__icontains=q) | qs.filter(iin__startswith=q)
+    rows = [{"u": u, "kind": u.get_kind_display(),
+             "roles": [str(ROLE_NAMES.get(g.name, g.name)) for g in u.groups.all()]} for u in qs.order_by("kind", "username")[:300]]
+    return render(request, "backoffice/admin/users.html", {"rows": rows, "q": q, "section": "admin"})
+
+
+@admin_required
+def user_edit(request, user_id):
+    person = get_object_or_404(User, pk=user_id)
+    initial = {"kind": person.kind, "provider_unit": person.provider_unit, "is_active": person.is_active,
+               "roles": list(person.groups.values_list("name", flat=True))}
+    form = UserRolesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if person.pk == request.user.pk and not form.cleaned_data["is_active"]:
+            messages.error(request, _("You cannot deactivate yourself."))
+        else:
+            person.kind = form.cleaned_data["kind"]
+            person.provider_unit = form.cleaned_data["provider_unit"]
+            person.is_active = form.cleaned_data["is_active"]
+            person.save(update_fields=["kind", "provider_unit", "is_active"])
+            person.groups.set([Group.objects.get_or_create(name=name)[0] for name in form.cleaned_data["roles"]])
+            messages.success(request, _("The user's roles were saved."))
+            return redirect("backoffice:admin-users")
+    return render(request, "backoffice/admin/user.html", {"person": person, "form": form, "section": "admin"})
+
+
+# -- working-day calendar overrides ------------------------------------------------------------------
+class OverrideForm(forms.ModelForm):
+    class Meta:
+        model = WorkingDayOverride
+        fields = ["date", "is_working_day", "reason_kk", "reason_ru", "reason_en"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+
+
+@admin_required
+def calendar(request):
+    form = OverrideForm(request.POST or None)
+    if request.method == "POST":
+        if request.POST.get("delete"):
+            WorkingDayOverride.objects.filter(pk=request.POST["delete"]).delete()
+            messages.success(request, _("The override was removed."))
+            return redirect("backoffice:admin-calendar")
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("The override was saved; deadlines computed from now on follow it."))
+            return redirect("backoffice:admin-calendar")
+    today = timezone.localdate()
+    overrides = WorkingDayOverride.objects.filter(date__gte=today - datetime.timedelta(days=366))
+    return render(request, "backoffice/admin/calendar.html", {"form": form, "overrides": overrides, "section": "admin"})
+
+
+# -- fees ------------------------------------------------------------------------------------------------
+def _sub_kind_choices():
+    return [(f"{s}:{k}", f"{s} — {v}") for s, kinds in sorted(SUB_KINDS.items()) if s in ("S1", "S3")
+            for k, v in kinds.items()]
+
+
+class FeeForm(forms.Form):
+    service_kind = forms.ChoiceField(label=gettext_lazy("Service and sub-kind"), choices=_sub_kind_choices)
+    amount_kzt = forms.IntegerField(label=gettext_lazy("Amount, tenge"), min_value=0)
+    valid_from = forms.DateField(label=gettext_lazy("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_to = forms.DateField(label=gettext_lazy("Valid to (empty: open-ended)"), required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("valid_to") and data.get("valid_from") and data["valid_to"] < data["valid_from"]:
+            raise forms.ValidationError(_("The end of validity is before its start."))
+        return data
+
+
+@admin_required
+def fees(request):
+    form = FeeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        service, _sep, sub_kind = form.cleaned_data["service_kind"].partition(":")
+        Fee.objects.create(service=service, sub_kind=sub_kind, amount_kzt=form.cleaned_data["amount_kzt"],
+                           valid_from=form.cleaned_data["valid_from"], valid_to=form.cleaned_data["valid_to"],
+                           is_demo_value=False)
+        messages.success(request, _("The fee was saved."))
+        return redirect("backoffice:admin-fees")
+    rows = [{"fee": f, "sub_kind": SUB_KINDS.get(f.service, {}).get(f.sub_kind, f.sub_kind)} for f in Fee.objects.all()]
+    return render(request, "backoffice/admin/fees.html", {"form": form, "rows": rows, "section": "admin"})
+
+
+@admin_required
+def fee_edit(request, fee_id):
+    fee = get_object_or_404(Fee, pk=fee_id)
+    form = FeeForm(request.POST or None, initial={"service_kind": f"{fee.service}:{fee.sub_kind}", "amount_kzt": fee.amount_kzt,
+                                                  "valid_from": fee.valid_from, "valid_to": fee.valid_to})
+    if request.method == "POST" and form.is_valid():
+        fee.service, _sep, fee.sub_kind = form.cleaned_data["service_kind"].partition(":")
+        fee.amount_kzt, fee.valid_from, fee.valid_to = (form.cleaned_data["amount_kzt"], form.cleaned_data["valid_from"],
+                                                        form.cleaned_data["valid_to"])
+        fee.is_demo_value = False
+        fee.save()
+        messages.success(request, _("The fee was saved."))
+        return redirect("backoffice:admin-fees")
+    return render(request, "backoffice/admin/fee.html", {"form": form, "fee": fee, "section": "admin"})
+
+
+# -- the trust store -------------------------------------------------------------------------------------
+def _trust_dir() -> Path:
+    return Path(settings.ELICENSE_TRUST_DIR)
+
+
+def _pem_blocks(data: bytes, marker: bytes) -> list[bytes]:
+    begin = b"-----BEGIN " + marker + b"-----"
+    end = b"-----END " + marker + b"-----"
+    blocks, rest = [], data
+    while begin in rest:
+        start = rest.index(begin)
+        stop = rest.index(end, start) + len(end)
+        blocks.append(rest[start:stop] + b"\n")
+        rest = rest[stop:]
+    return blocks
+
+
+def trust_entries() -> dict:
+    now = timezone.now()
+    roots, crls = [], []
+    directory = _trust_dir()
+    for path in sorted((directory / "roots").glob("*")) + sorted((directory / "intermediates").glob("*")):
+        data = path.read_bytes()
+        try:
+            certs = [x509.load_pem_x509_certificate(b) for b in _pem_blocks(data, b"CERTIFICATE")] or \
+                [x509.load_der_x509_certificate(data)]
+        except ValueError:
+            continue
+        for c in certs:
+            roots.append({"file": f"{path.parent.name}/{path.name}", "subject": c.subject.rfc4514_string(),
+                          "not_before": c.not_valid_before_utc, "not_after": c.not_valid_after_utc,
+                          "valid": c.not_valid_before_utc <= now <= c.not_valid_after_utc,
+                          "root": path.parent.name == "roots"})
+    for path in sorted((directory / "crls").glob("*")):
+        data = path.read_bytes()
+        try:
+            items = [x509.load_pem_x509_crl(b) for b in _pem_blocks(data, b"X509 CRL")] or [x509.load_der_x509_crl(data)]
+        except ValueError:
+            continue
+        for crl in items:
+            crls.append({"file": path.name, "issuer": crl.issuer.rfc4514_string(), "this_update": crl.last_update_utc,
+                         "next_update": crl.next_update_utc, "revoked": len(list(crl)),
+                         "valid": crl.next_update_utc is not None and crl.next_update_utc >= now})
+    return {"certificates": roots, "crls": crls}
+
+
+class TrustUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("What"), choices=[("crl", gettext_lazy("revocation list (CRL)")),
+                                                                  ("root", gettext_lazy("trusted root certificate"))])
+    file = forms.FileField(label=gettext_lazy("PEM file"))
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if not upload:
+            return data
+        content = upload.read(1024 * 1024 + 1)
+        if len(content) > 1024 * 1024:
+            raise forms.ValidationError(_("The file is too large."))
+        try:
+            if data.get("kind") == "crl":
+                blocks = _pem_blocks(content, b"X509 CRL")
+                if len(blocks) != 1:
+                    raise ValueError
+                x509.load_pem_x509_crl(blocks[0])
+            else:
+                blocks = _pem_blocks(content, b"CERTIFICATE")
+                if len(blocks) != 1:
+                    raise ValueError
+                cert = x509.load_pem_x509_certificate(blocks[0])
+                if cert.issuer != cert.subject:
+                    raise forms.ValidationError(_("A trusted root must be self-signed."))
+        except ValueError:
+            raise forms.ValidationError(_("The file is not one PEM of the chosen kind.")) from None
+        data["pem"] = blocks[0]
+        return data
+
+
+@admin_required
+def trust(request):
+    form = TrustUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        kind, pem = form.cleaned_data["kind"], form.cleaned_data["pem"]
+        import hashlib
+
+        sub = "crls" if kind == "crl" else "roots"
+        target = _trust_dir() / sub
+        target.mkdir(parents=True, exist_ok=True)
+        if kind == "crl":
+            crl = x509.load_pem_x509_crl(pem)
+            # A newer CRL of the same issuer replaces its file (the trust store keeps the newest anyway).
+            name = "uploaded-" + hashlib.sha256(crl.issuer.public_bytes()).hexdigest()[:16] + ".pem"
+        else:
+            name = "uploaded-" + hashlib.sha256(pem).hexdigest()[:16] + ".pem"
+        tmp = target / (name + ".tmp")
+        tmp.write_bytes(pem)
+        tmp.replace(target / name)
+        messages.success(request, _("Added to the trust store: %(name)s.") % {"name": f"{sub}/{name}"})
+        return redirect("backoffice:admin-trust")
+    return render(request, "backoffice/admin/trust.html", {"form": form, **trust_entries(), "section": "admin",
+                                                           "directory": _trust_dir()})

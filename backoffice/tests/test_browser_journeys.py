@@ -1,0 +1,230 @@
+"""The back office's and the PSC desk's journeys in a real browser (headless Debian Chromium through
+Playwright; part A's harness: web/tests/browser.py and the portal journeys' Visitor), against the live
+server and the outside-system simulators.
+
+Every page visited is checked with axe-core (no serious or critical WCAG 2.1 A/AA violation) and
+scanned for English catalog strings left untranslated in kk or ru; the request page's process
+diagram is checked once drawn (bpmn-js, the current step marked)."""
+from __future__ import annotations
+
+import gc
+import os
+
+import pytest
+
+from applications.models import Application
+from applications.tests.journeys import DOCUMENTS, portal_until_registered
+from conftest import PERSON
+from portal.tests.test_browser_journeys import PASSWORD, PDF, SCREENSHOTS, Visitor, web  # noqa: F401
+from web.tests.browser import CHROMIUM, LAUNCH_ARGS, signer_for
+
+pytestmark = [pytest.mark.browser]
+
+
+def _running_browser():
+    """The browser another module's session-scoped ``chromium`` fixture (part A's portal journeys) has running.
+
+    Playwright's sync API allows one instance per thread while it runs, so these journeys use that browser
+    when it is up instead of starting a second Playwright."""
+    for obj in gc.get_objects():
+        if isinstance(obj, pytest.FixtureDef) and obj.argname == "chromium" and obj.cached_result:
+            browser = obj.cached_result[0]
+            if browser is not None and getattr(browser, "is_connected", lambda: False)():
+                return browser
+    return None
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium through Playwright, as part A's fixture starts it; shared with it when it is running."""
+    shared = _running_browser()
+    if shared is not None:
+        yield shared
+        return
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (scripts/bootstrap installs it)")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+def langs(default: str) -> list[str]:
+    """Each journey in one language (the journeys between them cover kk and ru); both with screenshots."""
+    return ["kk", "ru"] if SCREENSHOTS else [default]
+
+
+class Staff(Visitor):
+    """An officer's or PSC operator's browser: log-in with login and password, then (officers) the
+    certificate they sign with."""
+
+    def office_login(self, user):
+        self.goto("/office/login/", shot="office-1-login")
+        self.page.fill("#id_username", user.username)
+        self.page.fill("#id_password", PASSWORD)
+        self.click("main form button[type=submit]")
+        if "/office/certificate/" in self.page.url:
+            self.shot("office-2-certificate")
+            self.click("main form button[type=submit]")
+
+    def act(self, value):
+        self.click(f"button[name=action][value={value}]")
+
+    def open_request(self, app_id, shot=""):
+        self.goto(f"/office/requests/{app_id}/")
+        self.page.wait_for_selector("#diagram.diagram-ready", timeout=15000)
+        assert self.page.locator("#diagram .djs-element.current-step").count() >= 1 or \
+            Application.objects.get(pk=app_id).tasks.filter(state="open").count() == 0
+        self.check()  # again, with the diagram drawn
+        if shot:
+            self.shot(shot)
+
+
+def _staff(chromium, web, lang, user) -> Staff:
+    staff = Staff(chromium, web.url, lang)
+    staff.office_login(user)
+    return staff
+
+
+@pytest.mark.parametrize("lang", langs("kk"))
+def test_s4_refused_with_a_reason_in_the_back_office_read_on_the_portal(chromium, web, world, settings, lang):
+    w = world
+    app = portal_until_registered(w, w.api["person"], "S4", "device")
+    officer = _staff(chromium, web, lang, w.inspection_officer)
+    assert officer.page.url.endswith("/office/")
+    assert app["number"] in officer.page.inner_text("table.queue")
+    officer.shot("office-3-queue")
+    if SCREENSHOTS:
+        officer.page.set_viewport_size({"width": 390, "height": 844})
+        officer.shot("office-3-queue-phone")
+        officer.page.set_viewport_size({"width": 1280, "height": 720})
+    # Filters and search keep it in view.
+    officer.page.fill("#f-q", PERSON["iin"])
+    officer.click("form.filters button[type=submit]")
+    assert app["number"] in officer.page.inner_text("main")
+    officer.goto("/office/requests/", shot="office-4-requests")
+    officer.open_request(app["id"], shot="office-5-request")
+    # The checklist: the device does not conform → the refusal's reason.
+    officer.page.check("input[name='req-device-conformity'][value=not_met]")
+    officer.act("refuse")
+    refused = Application.objects.get(pk=app["id"])
+    assert refused.status == "refused" and refused.refusal_details == ["device-conformity"]
+    assert officer.page.locator("#refusal").is_visible()
+    officer.finish()
+
+    with signer_for(w, w.person) as ncalayer:
+        settings.ELICENSE_NCALAYER_URL = ncalayer
+        me = Visitor(chromium, web.url, lang)
+        me.login()
+        me.goto(f"/portal/requests/{app['id']}/")
+        expected = {"kk": "Құрылғы сәйкес емес", "ru": "Устройство не соответствует требованиям"}[lang]
+        assert expected in me.page.inner_text("main")
+        me.finish()
+
+
+@pytest.mark.parametrize("lang", langs("ru"))
+def test_s2_at_the_psc_desk_then_clerk_head_unit_head_executor_head(chromium, web, world, lang):
+    w = world
+    desk = _staff(chromium, web, lang, w.psc)
+    assert desk.page.url.endswith("/psc/")
+    desk.click("#issue-ticket")
+    desk.shot("psc-1-queue")
+    desk.click("#call-next")
+    desk.page.check("input[name=sub_kind][value=allocate]")
+    desk.click("main form button.primary")
+    desk.page.fill("#iin", PERSON["iin"])
+    desk.page.select_option("#id_resource_kind", "geographic")
+    desk.page.fill("#id_range_start", "7172500000")
+    desk.page.fill("#id_range_end", "7172509999")
+    desk.page.fill("#id_purpose", "телефония в Астане")
+    for code in DOCUMENTS[("S2", "allocate")]:
+        desk.page.check(f"input[name=presented][value={code}]")
+    desk.shot("psc-2-intake")
+    desk.act("intake")
+    assert desk.page.url.endswith("/receipt"), desk.page.url
+    app = Application.objects.get(channel="psc")
+    receipt = app.documents.get(kind="receipt")
+    assert receipt.number in desk.page.inner_text("#receipt")
+    assert desk.page.locator("#planned").inner_text().strip()
+    assert desk.page.locator("#duration .sla-kept").count() == 1
+    desk.shot("psc-3-receipt")
+    desk.finish()
+
+    for user, step, shot in ((w.clerk, "register_incoming", "office-6-clerk"), (w.executor, "put_on_portal", ""),
+                             (w.head, "assign_unit", ""), (w.unit_head, "assign_executor", "office-7-unit-head"),
+                             (w.executor, "approve", "office-8-executor"), (w.head, "sign_result", "")):
+        person = _staff(chromium, web, lang, user)
+        person.open_request(app.pk, shot=shot)
+        if step == "assign_executor":
+            person.page.select_option("#executor_id", str(w.executor.pk))
+        if step == "approve":
+            person.page.check("input[name='req-plan-conformity'][value=met]")
+        person.act(step)
+        person.finish()
+    app.refresh_from_db()
+    assert app.status == "completed" and app.result_kind == "order"
+    assert app.documents.get(kind="order").pdf
+
+
+@pytest.mark.parametrize("lang", langs("kk"))
+def test_paper_s1_application_entered_by_an_officer(chromium, web, world, lang):
+    w = world
+    officer = _staff(chromium, web, lang, w.committee_officer)
+    officer.goto("/office/requests/new/", shot="office-9-paper")
+    officer.page.check("input[name=service_kind][value='S1:issue']")
+    officer.click("main form button.primary")
+    officer.page.fill("#iin", PERSON["iin"])
+    officer.page.check("input[name=subtypes][value=cellular]")
+    officer.page.fill("#id_territory", "Қазақстан Республикасы")
+    officer.act("lookup")
+    assert PERSON["last_name"] in officer.page.inner_text("#lookup")
+    officer.shot("office-10-enter")
+    officer.act("enter")
+    assert officer.page.url.endswith("/scans"), officer.page.url
+    for code in DOCUMENTS[("S1", "issue")]:
+        officer.page.select_option("#document_code", code)
+        officer.page.set_input_files("#file", files=[{"name": f"{code}.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+        officer.act("attach")
+    for code in DOCUMENTS[("S1", "issue")]:
+        officer.page.check(f"input[name=presented][value={code}]")
+    officer.shot("office-11-scans")
+    officer.act("finish")
+    app = Application.objects.get(channel="staff")
+    assert app.status == "registered" and app.number and app.registry_data
+    officer.page.wait_for_selector("#diagram.diagram-ready")
+    officer.page.check("input[name='req-technical-base'][value=met]")
+    officer.page.check("input[name='req-staff'][value=met]")
+    officer.act("approve")
+    app.refresh_from_db()
+    assert app.status == "completed" and app.result_kind == "licence"
+    officer.open_request(app.pk, shot="office-12-licence")
+    officer.finish()
+
+
+@pytest.mark.parametrize("lang", langs("ru"))
+def test_administrator_pages(chromium, web, world, lang):
+    from accounts.models import User
+
+    admin = User.objects.create_user(username="root", password=PASSWORD, kind="administrator")
+    staff = _staff(chromium, web, lang, admin)
+    for path, name in (("/office/admin/", "admin-1"), ("/office/admin/users/", "admin-2-users"),
+                       ("/office/admin/calendar/", "admin-3-calendar"), ("/office/admin/fees/", "admin-4-fees"),
+                       ("/office/admin/trust/", "admin-5-trust")):
+        staff.goto(path, shot=name)
+    staff.goto(f"/office/admin/users/{world.clerk.pk}/")
+    staff.finish()
+
+
+@pytest.mark.parametrize("lang", langs("kk"))
+def test_applicant_books_a_psc_slot_on_the_portal(chromium, web, world, settings, lang):
+    with signer_for(world, world.person) as ncalayer:
+        settings.ELICENSE_NCALAYER_URL = ncalayer
+        me = Visitor(chromium, web.url, lang)
+        me.login()
+        me.goto("/psc/book/", shot="psc-4-book")
+        me.page.locator("input[name=slot]").first.check()
+        me.click("main form:not(.inline-form) button.primary")
+        assert me.page.locator("#my-bookings li").count() == 1
+        me.finish()

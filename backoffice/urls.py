@@ -1,0 +1,25 @@
+from django.urls import path
+
+from backoffice import admin_views, views
+
+app_name = "backoffice"
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("certificate/", views.certificate, name="certificate"),
+    path("requests/", views.requests_list, name="requests"),
+    path("requests/new/", views.new_paper, name="new"),
+    path("requests/<int:application_id>/", views.request_detail, name="request"),
+    path("requests/<int:application_id>/act", views.act, name="act"),
+    path("requests/<int:application_id>/enter", views.enter, name="enter"),
+    path("requests/<int:application_id>/scans", views.scans, name="scans"),
+    path("requests/<int:application_id>/attachments/<int:attachment_id>", views.attachment, name="attachment"),
+    path("admin/", admin_views.home, name="admin"),
+    path("admin/users/", admin_views.users, name="admin-users"),
+    path("admin/users/<int:user_id>/", admin_views.user_edit, name="admin-user"),
+    path("admin/calendar/", admin_views.calendar, name="admin-calendar"),
+    path("admin/fees/", admin_views.fees, name="admin-fees"),
+    path("admin/fees/<int:fee_id>/", admin_views.fee_edit, name="admin-fee"),
+    path("admin/trust/", admin_views.trust, name="admin-trust"),
+]

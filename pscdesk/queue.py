@@ -1,0 +1,120 @@
+"""The electronic queue: issuing tickets, booking slots, calling the next one, measuring the norm."""
+from __future__ import annotations
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from pscdesk.models import NORM_SECONDS, Ticket
+from workdays.calendar import ALMATY, is_working_day
+
+SLOT_MINUTES = 20
+SLOTS_PER_TIME = 2  # desks serving booked slots at once
+OPENING = (datetime.time(9, 0), datetime.time(18, 0))
+BOOKING_DAYS = 10
+
+
+def _next_number(day, prefix: str) -> str:
+    count = Ticket.objects.filter(day=day, number__startswith=prefix).count()
+    return f"{prefix}{count + 1:03d}"
+
+
+def _create(day, prefix, **fields) -> Ticket:
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Ticket.objects.create(day=day, number=_next_number(day, prefix), **fields)
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not number the ticket")
+
+
+def issue_ticket(sub_kind: str = "") -> Ticket:
+    """A ticket taken at the desk: it waits behind the earlier ones (FIFO)."""
+    return _create(timezone.localdate(), "A", kind=Ticket.Kind.DESK, sub_kind=sub_kind)
+
+
+def free_slots(now=None) -> list[datetime.datetime]:
+    """Bookable slots: working days from tomorrow, opening hours, SLOTS_PER_TIME per slot."""
+    now = now or timezone.now()
+    today = now.astimezone(ALMATY).date()
+    taken: dict[datetime.datetime, int] = {}
+    for slot in Ticket.objects.filter(kind=Ticket.Kind.BOOKED, slot_at__gte=now).exclude(
+            status=Ticket.Status.CANCELLED).values_list("slot_at", flat=True):
+        taken[slot] = taken.get(slot, 0) + 1
+    slots = []
+    day, days = today, 0
+    while days < BOOKING_DAYS:
+        day += datetime.timedelta(days=1)
+        if not is_working_day(day):
+            continue
+        days += 1
+        t = datetime.datetime.combine(day, OPENING[0], tzinfo=ALMATY)
+        end = datetime.datetime.combine(day, OPENING[1], tzinfo=ALMATY)
+        while t < end:
+            if taken.get(t, 0) < SLOTS_PER_TIME:
+                slots.append(t)
+            t += datetime.timedelta(minutes=SLOT_MINUTES)
+    return slots
+
+
+class SlotTaken(Exception):
+    pass
+
+
+def book(user, slot_at: datetime.datetime, sub_kind: str = "") -> Ticket:
+    with transaction.atomic():
+        if slot_at not in free_slots():
+            raise SlotTaken()
+        return _create(slot_at.astimezone(ALMATY).date(), "B", kind=Ticket.Kind.BOOKED, booked_by=user,
+                       slot_at=slot_at, sub_kind=sub_kind)
+
+
+def waiting(now=None):
+    """The queue in calling order: booked slots due now (by slot time), then desk tickets first come first."""
+    now = now or timezone.now()
+    today = now.astimezone(ALMATY).date()
+    booked = list(Ticket.objects.filter(kind=Ticket.Kind.BOOKED, status=Ticket.Status.WAITING, slot_at__lte=now,
+                                        day=today).order_by("slot_at", "id"))
+    desk = list(Ticket.objects.filter(kind=Ticket.Kind.DESK, status=Ticket.Status.WAITING, day=today).order_by("created_at", "id"))
+    return booked + desk
+
+
+def upcoming_bookings(now=None):
+    now = now or timezone.now()
+    return Ticket.objects.filter(kind=Ticket.Kind.BOOKED, status=Ticket.Status.WAITING, slot_at__gt=now).order_by("slot_at")[:50]
+
+
+def call_next(operator, now=None) -> Ticket | None:
+    """Call the next ticket; two operators calling at once never get the same one."""
+    now = now or timezone.now()
+    for candidate in waiting(now):
+        with transaction.atomic():
+            updated = Ticket.objects.filter(pk=candidate.pk, status=Ticket.Status.WAITING).update(
+                status=Ticket.Status.CALLED, called_at=now, called_by=operator)
+        if updated:
+            return Ticket.objects.get(pk=candidate.pk)
+    return None
+
+
+def finish(ticket: Ticket, outcome: str, now=None) -> Ticket:
+    """The receipt (or refusal receipt) is issued: the ticket is served and its time measured."""
+    now = now or timezone.now()
+    duration = (now - ticket.called_at).total_seconds() if ticket.called_at else None
+    Ticket.objects.filter(pk=ticket.pk).update(
+        status=Ticket.Status.SERVED, finished_at=now, outcome=outcome, duration_seconds=duration,
+        within_norm=None if duration is None else duration <= NORM_SECONDS)
+    ticket.refresh_from_db()
+    return ticket
+
+
+def served_today(now=None):
+    now = now or timezone.now()
+    return Ticket.objects.filter(day=now.astimezone(ALMATY).date(), status=Ticket.Status.SERVED).order_by("-finished_at")
+
+
+def in_service(operator=None):
+    qs = Ticket.objects.filter(status=Ticket.Status.CALLED)
+    return qs.filter(called_by=operator) if operator is not None else qs
+
