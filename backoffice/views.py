@@ -170,7 +170,7 @@ def _certificate_chosen(request) -> bool:
 def _filters(request) -> dict:
     g = request.GET
     return {"service": g.get("service", ""), "status": g.get("status", ""), "step": g.get("step", ""),
-            "q": g.get("q", "").strip(), "order": g.get("order", "due")}
+            "q": g.get("q", "").strip(), "order": g.get("order", "due"), "unit": g.get("unit", "")}
 
 
 def _search(qs, q: str, prefix: str = ""):
@@ -192,8 +192,14 @@ def my_tasks(user):
     return tasks
 
 
-def _filter_options():
+def _filter_options(user=None):
+    from services.models import ProviderUnit
+
+    units = []
+    if user is not None and is_admin(user):  # an administrator sees every unit's queue: by unit (region)
+        units = [(u.code, localized(u, "name")) for u in ProviderUnit.objects.order_by("id")]
     return {
+        "units": units,
         "services": [(code, f"{code} — {TITLES[code]}") for code in sorted(TITLES)],
         "statuses": list(Application.Status.choices),
         "steps": [(k, v) for k, v in STEPS.items() if k not in ("fill", "pay", "choose_certificate", "sign")],
@@ -211,6 +217,8 @@ def queue(request):
         tasks = tasks.filter(application__status=f["status"])
     if f["step"]:
         tasks = tasks.filter(action_kind=f["step"])
+    if f["unit"]:
+        tasks = tasks.filter(application__provider_unit__code=f["unit"])
     tasks = _search(tasks, f["q"], "application__")
     tasks = tasks.order_by("-created_at") if f["order"] == "new" else tasks.order_by("due_at", "created_at", "id")
     now = timezone.now()
@@ -223,7 +231,7 @@ def queue(request):
                      "lane": OFFICE_LANES.get(t.lane) or LANES.get(t.lane, t.lane),
                      "task_sla": sla.for_task(t, now), "app_sla": sla.for_application(t.application, now)})
     return render(request, "backoffice/queue.html", {
-        "rows": rows, "f": f, **_filter_options(), "roles": _role_names(user), "section": "queue",
+        "rows": rows, "f": f, **_filter_options(user), "roles": _role_names(user), "section": "queue",
         "unit_name": localized(user.provider_unit, "name") if user.provider_unit_id else ""})
 
 
@@ -242,6 +250,8 @@ def requests_list(request):
         qs = qs.filter(status=f["status"])
     if f["step"]:
         qs = qs.filter(tasks__state=WorkTask.State.OPEN, tasks__action_kind=f["step"])
+    if f["unit"]:
+        qs = qs.filter(provider_unit__code=f["unit"])
     qs = _search(qs, f["q"])
     if f["order"] == "new":
         qs = qs.order_by("-created_at")
@@ -255,7 +265,7 @@ def requests_list(request):
         open_tasks.setdefault(t.application_id, []).append(t)
     rows = [{"app": a, "app_sla": sla.for_application(a, now),
              "steps": [STEPS.get(t.action_kind, t.name) for t in open_tasks.get(a.pk, [])]} for a in apps]
-    return render(request, "backoffice/requests.html", {"rows": rows, "f": f, **_filter_options(),
+    return render(request, "backoffice/requests.html", {"rows": rows, "f": f, **_filter_options(request.user),
                                                          "section": "requests"})
 
 

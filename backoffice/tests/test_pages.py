@@ -225,6 +225,19 @@ def test_admin_pages_are_for_administrators(world, admin_client):
         page(office(world.committee_officer), url, status=404)
 
 
+def test_administrator_sees_every_unit_and_filters_by_unit(world, admin_client):
+    w = world
+    s4 = portal_until_registered(w, w.api["person"], "S4", "device")
+    s1 = portal_until_registered(w, w.api["person"], "S1", "issue")
+    html = page(admin_client, "/office/requests/")
+    assert s4["number"] in html and s1["number"] in html and 'id="f-unit"' in html
+    html = page(admin_client, "/office/requests/?unit=inspection-almaty-city")
+    assert s4["number"] in html and s1["number"] not in html
+    html = page(admin_client, "/office/?unit=committee")
+    assert s1["number"] in html and s4["number"] not in html
+    assert 'id="f-unit"' not in page(office(w.committee_officer), "/office/")
+
+
 def test_admin_edits_roles_overrides_and_fees(world, admin_client):
     from services.models import Fee, ProviderUnit
     from workdays.calendar import is_working_day
