@@ -23,6 +23,9 @@ from services.models import ProviderUnit
 from services.reference_data import load_reference_data
 from simulators.harness import Simulators
 
+# The browser journeys' fixtures (chromium, web), shared by every app.
+pytest_plugins = ["web.tests.fixtures"]
+
 REGISTRY = SeedData()
 PERSON = next(p for p in REGISTRY._individuals.values() if p["status"] == "alive")
 OTHER_PERSON = [p for p in REGISTRY._individuals.values() if p["status"] == "alive"][1]

@@ -6,7 +6,6 @@ from functools import cached_property
 
 from django.utils import timezone
 
-from documents import conf
 
 SERVICE_NAMES = {  # spec §8
     "S1": ("Байланыс саласындағы қызметтерді көрсетуге лицензия беру, қайта ресімдеу, лицензияның телнұсқасын беру",

@@ -35,7 +35,7 @@ from portal.formfields import describe, from_post
 from portal.labels import CHANNELS, EVENTS, LANES, PAYMENT_STATUS, RESULT_KINDS, STEPS, localized, norm_text
 from services.catalog import REGIONAL_SERVICES, SUB_KINDS, TITLES
 from services.models import Fee, QualificationRequirement, Region, RequiredDocument
-from workflow import definitions, engine
+from workflow import definitions
 from workflow.models import Event, WorkTask
 
 APPLICANT_STEPS = ("fill", "pay", "choose_certificate", "sign")

@@ -88,7 +88,7 @@ def verification(number: str) -> dict:
     return {"found": False, "number": number, "message": _("No document or registry entry has this number.")}
 
 
-def search(params) -> "QuerySet":
+def search(params):
     from registry.models import Record
 
     qs = Record.objects.select_related("holder").order_by("-issued_at", "-id")

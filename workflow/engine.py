@@ -20,7 +20,6 @@ import json
 import uuid
 
 from django.conf import settings
-from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine

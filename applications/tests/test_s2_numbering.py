@@ -432,7 +432,6 @@ def test_psc_receipt_then_office_steps_1_to_6(world, decision):
 
 
 def test_psc_executor_decision_only_by_the_assigned_executor(world):
-    psc = world.api["psc"]
     app = psc_intake(world, "assign", DOCUMENTS[("S2", "assign")])
     app = world.api["clerk"].post(f"/applications/{app['id']}/incoming-registration")
     app = world.api["executor"].post(f"/applications/{app['id']}/put-on-portal")

@@ -1,5 +1,5 @@
 """The back office's and the PSC desk's journeys in a real browser (headless Debian Chromium through
-Playwright; part A's harness: web/tests/browser.py and the portal journeys' Visitor), against the live
+Playwright; the shared harness: web/tests/browser.py and web/tests/fixtures.py), against the live
 server and the outside-system simulators.
 
 Every page visited is checked with axe-core (no serious or critical WCAG 2.1 A/AA violation) and
@@ -7,48 +7,15 @@ scanned for English catalog strings left untranslated in kk or ru; the request p
 diagram is checked once drawn (bpmn-js, the current step marked)."""
 from __future__ import annotations
 
-import gc
-import os
 
 import pytest
 
 from applications.models import Application
 from applications.tests.journeys import DOCUMENTS, portal_until_registered
 from conftest import PERSON
-from portal.tests.test_browser_journeys import PASSWORD, PDF, SCREENSHOTS, Visitor, web  # noqa: F401
-from web.tests.browser import CHROMIUM, LAUNCH_ARGS, signer_for
+from web.tests.browser import PASSWORD, PDF, SCREENSHOTS, Visitor, signer_for
 
 pytestmark = [pytest.mark.browser]
-
-
-def _running_browser():
-    """The browser another module's session-scoped ``chromium`` fixture (part A's portal journeys) has running.
-
-    Playwright's sync API allows one instance per thread while it runs, so these journeys use that browser
-    when it is up instead of starting a second Playwright."""
-    for obj in gc.get_objects():
-        if isinstance(obj, pytest.FixtureDef) and obj.argname == "chromium" and obj.cached_result:
-            browser = obj.cached_result[0]
-            if browser is not None and getattr(browser, "is_connected", lambda: False)():
-                return browser
-    return None
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """Debian's Chromium through Playwright, as part A's fixture starts it; shared with it when it is running."""
-    shared = _running_browser()
-    if shared is not None:
-        yield shared
-        return
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed (scripts/bootstrap installs it)")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
 
 
 def langs(default: str) -> list[str]:

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from applications.models import Application
-from applications.tests.journeys import DOCUMENTS, FORMS, create, fill, portal_until_registered, sign
+from applications.tests.journeys import DOCUMENTS, portal_until_registered
 from backoffice import sla
 from conftest import PDF, PERSON
 from workflow.models import WorkTask

@@ -1,5 +1,5 @@
 """S1: the state licence (spec §7, appendix 4 of the regulation) and its appendix."""
-from documents.layouts import Field, Layout, Section, common_tail
+from documents.layouts import Field, Layout, Section
 
 TITLE = ("МЕМЛЕКЕТТІК ЛИЦЕНЗИЯ", "ГОСУДАРСТВЕННАЯ ЛИЦЕНЗИЯ")
 ACTIVITY = ("Байланыс саласындағы қызметтерді көрсету", "Предоставление услуг в области связи")

@@ -5,142 +5,16 @@ Every page the journeys visit is checked with axe-core (no serious or critical W
 violation) and scanned for English catalog strings left untranslated in a kk or ru page."""
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
 from applications import actions
 from applications.models import Application
-from web.tests.browser import CHROMIUM, LAUNCH_ARGS, axe_violations, signer_for, untranslated
+from web.tests.browser import SCREENSHOTS, Visitor, off_the_loop, signer_for
 
 pytestmark = [pytest.mark.browser]
-# scripts/screenshots sets this: every named page is saved as <lang>-<name>.png there, and the S1
-# journey runs in Russian as well as Kazakh.
-SCREENSHOTS = os.environ.get("ELICENSE_SCREENSHOTS", "")
 S1_LANGUAGES = ["kk", "ru"] if SCREENSHOTS else ["kk"]
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PASSWORD = "demo-pass-123"  # the root conftest's users
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    sync_api = pytest.importorskip("playwright.sync_api")
-
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed (scripts/bootstrap installs it)")
-    # Playwright's sync API keeps an event loop on this thread; Django's database calls from the test
-    # itself (fixtures, assertions) are still synchronous and safe.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def web(transactional_db, live_server, settings, world):
-    """Settings for a browser on http://localhost: cookies without Secure (production keeps it)."""
-    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = settings.LANGUAGE_COOKIE_SECURE = False
-    settings.ELICENSE_PUBLIC_URL = live_server.url
-    return live_server
-
-
-class Visitor:
-    """One person's browser tab, checking every page it lands on."""
-
-    def __init__(self, browser, base_url, lang):
-        self.context = browser.new_context(locale={"kk": "kk-KZ", "ru": "ru-RU"}[lang], base_url=base_url,
-                                           extra_http_headers={"Accept-Language": lang})
-        self.context.set_default_timeout(15000)
-        self.page = self.context.new_page()
-        self.lang = lang
-        self.problems: list[str] = []
-        self.pages: list[str] = []
-        self.page.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}")
-                     if m.type == "error" and "Content Security Policy" in m.text else None)
-
-    def check(self):
-        """axe-core and the untranslated-string scan on the page as it is now."""
-        page = self.page
-        page.wait_for_load_state("load")
-        assert page.evaluate("document.documentElement.lang") == self.lang, page.url
-        path = page.url
-        self.pages.append(path)
-        for v in axe_violations(page):
-            self.problems.append(f"{path}: axe {v['impact']} {v['id']}: {v['help']} {v['nodes']}")
-        for msgid in untranslated(page):
-            self.problems.append(f"{path}: untranslated in {self.lang}: {msgid!r}")
-
-    def goto(self, path, shot=""):
-        self.page.goto(path)
-        self.check()
-        if shot:
-            self.shot(shot)
-
-    def shot(self, name):
-        """With ELICENSE_SCREENSHOTS set: the page as a PNG (full page; also at phone width for "phone")."""
-        if not SCREENSHOTS:
-            return
-        folder = Path(SCREENSHOTS)
-        folder.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(folder / f"{self.lang}-{name}.png"), full_page=True)
-
-    def click(self, selector):
-        with self.page.expect_navigation():
-            self.page.click(selector)
-        self.check()
-
-    def login(self, password=PASSWORD):
-        self.goto("/portal/login/", shot="1-login")
-        self.page.fill("#password", password)
-        self.click("form[data-ncalayer=auth] button[type=submit]")
-        assert "/portal/requests/" in self.page.url, self.page.content()[:3000]
-
-    def attach(self, code):
-        self.page.select_option("#document_code", code)
-        self.page.set_input_files("#file", files=[{"name": f"{code}.pdf", "mimeType": "application/pdf", "buffer": PDF}])
-        self.click("button[name=action][value=attach]")
-
-    def pay_at_gateway(self):
-        """The payer at the gateway simulator's page: opens it, pays (its API), comes back and checks."""
-        self.click("button[name=action][value=start]")
-        href = self.page.get_attribute("a[href*='/pay/']", "href")
-        back = self.page.url
-        self.page.goto(href)  # the gateway's payer page (state: started); not ours, not checked
-        answer = self.page.request.post(f"{href}/pay")
-        assert answer.ok, answer.text()
-        self.goto(back)
-        self.click("button[name=action][value=check]")
-
-    def finish(self):
-        assert not self.problems, "\n".join(self.problems)
-        self.context.close()
-
-
-def off_the_loop(fn, *args, **kwargs):
-    """Run fn in a thread of its own: Playwright's event loop runs on this one, and producing the signed
-    PDF (pyHanko) starts its own loop."""
-    import threading
-
-    from django.db import connection
-
-    box = {}
-
-    def run():
-        try:
-            box["value"] = fn(*args, **kwargs)
-        except BaseException as exc:  # re-raised in the test
-            box["error"] = exc
-        finally:
-            connection.close()
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(60)
-    if "error" in box:
-        raise box["error"]
-    return box.get("value")
 
 
 def app_id(url: str) -> int:
