@@ -39,10 +39,17 @@ class Me(Schema):
 
 @router.post("/token", auth=None, response=TokenOut)
 def issue_token(request, credentials: Credentials):
-    """Log in with a login and password (officers, operators); returns a bearer token."""
+    """Log in with a login and password (officers, PSC operators, administrators); returns a bearer token.
+
+    Applicants log in with their EDS and password (`/challenge`, `/certificate-login`), as step 1 of
+    the regulation requires; a password alone is refused for them."""
     user = authenticate(request, username=credentials.username, password=credentials.password)
     if user is None:
         raise DomainError(_("Authorisation refused: wrong login or password."), code="authorisation_refused", status=401)
+    if user.kind == user.Kind.APPLICANT:
+        raise DomainError(
+            _("Applicants log in with their EDS certificate and password."), code="certificate_required", status=401
+        )
     return {"token": ApiToken.issue(user), "kind": user.kind}
 
 

@@ -184,3 +184,15 @@ def test_login_signed_through_the_ncalayer_protocol_signer(world, signer_keys):
     token = login(anonymous, base64.b64decode(result[0]), ch["challenge_id"])
     assert token["kind"] == "applicant"
     assert LoginAttempt.objects.get().outcome == "ok"
+
+
+def test_password_alone_gives_no_token_to_an_applicant_but_does_to_an_officer(world):
+    from django.test import Client
+
+    client = Client()
+    refused = client.post("/api/v1/auth/token", {"username": "person", "password": "demo-pass-123"},
+                          content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 401 and refused.json()["code"] == "certificate_required"
+    officer = client.post("/api/v1/auth/token", {"username": "officer", "password": "demo-pass-123"},
+                          content_type="application/json")
+    assert officer.status_code == 200 and officer.json()["kind"] == "officer"
