@@ -6,6 +6,7 @@ violation) and scanned for English catalog strings left untranslated in a kk or 
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -40,7 +41,13 @@ def test_individual_applies_for_an_s1_licence_in_kazakh(chromium, web, world, se
         me.page.check("input[name=subtypes][value=cellular]")
         me.page.fill("#id_territory", "Қазақстан Республикасы")
         me.page.locator("#id_territory").blur()
-        me.page.wait_for_function("() => Number(document.querySelector('#form-version').value) >= 1")
+        # Both changes saved on the server (one autosave or two, depending on timing), then leave.
+        saved = lambda: Application.objects.get(pk=request_id).form_data  # noqa: E731
+        deadline = time.monotonic() + 15
+        while saved().get("territory") != "Қазақстан Республикасы" or "cellular" not in saved().get("subtypes", []):
+            assert time.monotonic() < deadline, f"autosave did not reach the server: {saved()}"
+            me.page.wait_for_timeout(100)
+        me.page.wait_for_load_state("networkidle")
         me.goto("/portal/requests/")
         me.click(f"a[href='/portal/requests/{request_id}/form']")
         assert me.page.input_value("#id_territory") == "Қазақстан Республикасы"
