@@ -120,6 +120,20 @@ def sign(w, api, app, cert=None, user=None):
     return api.post(f"/applications/{app['id']}/signature", {"cms_b64": w.sign_payload(api, app["id"], cert)})
 
 
+def sign_tampered(w, api, app):
+    """The applicant's certificate passes the check, but the signature covers other bytes than the request's."""
+    import base64
+
+    from integrations.pki import cert_pem
+    from integrations.signatures import sign_detached
+
+    cert = w.certificate(w.person)
+    app = api.post(f"/applications/{app['id']}/certificate", {"certificate_pem": cert_pem(cert).decode()})
+    assert open_kinds(app) == ["sign"]
+    cms = base64.b64encode(sign_detached(b'{"something":"else"}', cert, w.key)).decode()
+    return api.post(f"/applications/{app['id']}/signature", {"cms_b64": cms})
+
+
 def portal_until_registered(w, api, service, sub_kind):
     app = create(api, service, sub_kind)
     assert open_kinds(app) == ["fill"]

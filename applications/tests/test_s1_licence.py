@@ -4,7 +4,7 @@ import pytest
 from applications.models import Application
 from applications.tests.journeys import (
     create, deadline_days, deliver_callbacks, fill, history_kinds, open_kinds, pay, payer, portal_until_registered,
-    sign,
+    sign, sign_tampered,
 )
 
 
@@ -88,16 +88,8 @@ def test_step_7_signature_not_confirmed(world, problem, reason):
 
 
 def test_step_7_tampered_signature(world):
-    from integrations.pki import cert_pem
-    from integrations.signatures import sign_detached
-
     api = world.api["person"]
-    app = pay(api, fill(api, create(api, "S1", "issue"), "S1", "issue"))
-    cert = world.certificate(world.person)
-    api.post(f"/applications/{app['id']}/certificate", {"certificate_pem": cert_pem(cert).decode()})
-    import base64
-    cms = base64.b64encode(sign_detached(b'{"something":"else"}', cert, world.key)).decode()
-    app = api.post(f"/applications/{app['id']}/signature", {"cms_b64": cms})
+    app = sign_tampered(world, api, pay(api, fill(api, create(api, "S1", "issue"), "S1", "issue")))
     assert app["status"] == "refused" and app["refusal_step"] == "7"
     assert app["refusal_details"] == ["signature_invalid"]
 

@@ -8,7 +8,7 @@ import pytest
 from accounts.models import User
 from applications.tests.journeys import (
     DOCUMENTS, FORMS, assert_deadline, assert_no_payment, create, expected_due, fill, filed_on, history_kinds,
-    local_date, office_decides, office_until_decision, open_kinds, portal_until_registered, sign,
+    local_date, office_decides, office_until_decision, open_kinds, portal_until_registered, sign, sign_tampered,
     staff_until_registered, step_sequence, unknown_iin,
 )
 
@@ -29,20 +29,6 @@ def bad_certificate(w, problem):
         demo_pki.revoke(w.pki, cert)
         return cert
     return w.certificate(w.company_head, role="first_head")  # someone else's certificate
-
-
-def sign_tampered(w, api, app):
-    """The applicant's certificate passes the check, but the signature covers other bytes."""
-    import base64
-
-    from integrations.pki import cert_pem
-    from integrations.signatures import sign_detached
-
-    cert = w.certificate(w.person)
-    app = api.post(f"/applications/{app['id']}/certificate", {"certificate_pem": cert_pem(cert).decode()})
-    assert open_kinds(app) == ["sign"]
-    cms = base64.b64encode(sign_detached(b'{"numbers":"other"}', cert, w.key)).decode()
-    return api.post(f"/applications/{app['id']}/signature", {"cms_b64": cms})
 
 
 def other_executor(w):

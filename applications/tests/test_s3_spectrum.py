@@ -7,7 +7,7 @@ import pytest
 
 from applications.tests.journeys import (
     FORMS, assert_deadline, create, deliver_callbacks, fill, history_kinds, open_kinds, pay, payer,
-    portal_until_registered, sign, staff_until_registered, step_sequence, unknown_iin,
+    portal_until_registered, sign, sign_tampered, staff_until_registered, step_sequence, unknown_iin,
 )
 
 
@@ -84,17 +84,8 @@ def test_portal_step_5_eds_not_confirmed(world, problem, reason):
 
 
 def test_portal_step_6_invalid_signature_goes_to_step_5(world):
-    import base64
-
-    from integrations.pki import cert_pem
-    from integrations.signatures import sign_detached
-
     api = world.api["person"]
-    app = fill(api, create(api, "S3", "assignment"), "S3", "assignment")
-    cert = world.certificate(world.person)
-    api.post(f"/applications/{app['id']}/certificate", {"certificate_pem": cert_pem(cert).decode()})
-    cms = base64.b64encode(sign_detached(b'{"bands":"other"}', cert, world.key)).decode()
-    app = api.post(f"/applications/{app['id']}/signature", {"cms_b64": cms})
+    app = sign_tampered(world, api, fill(api, create(api, "S3", "assignment"), "S3", "assignment"))
     assert app["status"] == "refused" and app["refusal_step"] == "5" and app["refusal_details"] == ["signature_invalid"]
 
 

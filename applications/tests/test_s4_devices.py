@@ -1,13 +1,12 @@
 """S4 permit to operate radio-electronic and high-frequency devices: every branch of the portal
 table and of the staff channel, through the API. The Inspection of the region decides; no fee;
 result: a permit within 16 calendar days (spec §2-§4)."""
-import base64
 import datetime
 
 import pytest
 
 from applications.tests.journeys import (
-    FORMS, assert_deadline, assert_no_payment, create, fill, open_kinds, portal_until_registered, sign,
+    FORMS, assert_deadline, assert_no_payment, create, fill, open_kinds, portal_until_registered, sign, sign_tampered,
     staff_until_registered, step_sequence, unknown_iin,
 )
 
@@ -57,15 +56,8 @@ def test_portal_step_5_eds_not_confirmed(world, problem, reason):
 
 
 def test_portal_step_6_invalid_signature_goes_to_step_5(world):
-    from integrations.pki import cert_pem
-    from integrations.signatures import sign_detached
-
     api = world.api["person"]
-    app = fill(api, create(api, "S4", "device"), "S4", "device")
-    cert = world.certificate(world.person)
-    api.post(f"/applications/{app['id']}/certificate", {"certificate_pem": cert_pem(cert).decode()})
-    cms = base64.b64encode(sign_detached(b'{"devices":"other"}', cert, world.key)).decode()
-    app = api.post(f"/applications/{app['id']}/signature", {"cms_b64": cms})
+    app = sign_tampered(world, api, fill(api, create(api, "S4", "device"), "S4", "device"))
     assert app["status"] == "refused" and app["refusal_step"] == "5" and app["refusal_details"] == ["signature_invalid"]
 
 
