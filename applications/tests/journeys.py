@@ -120,6 +120,21 @@ def sign(w, api, app, cert=None, user=None):
     return api.post(f"/applications/{app['id']}/signature", {"cms_b64": w.sign_payload(api, app["id"], cert)})
 
 
+def bad_certificate(w, problem):
+    """A certificate the step-C3 check refuses: expired, revoked, or someone else's."""
+    from integrations import pki as demo_pki
+
+    if problem == "expired":
+        now = w.pki.now
+        return w.certificate(w.person, not_before=now - datetime.timedelta(days=400),
+                             not_after=now - datetime.timedelta(days=1))
+    if problem == "revoked":
+        cert = w.certificate(w.person)
+        demo_pki.revoke(w.pki, cert)
+        return cert
+    return w.certificate(w.company_head, role="first_head")  # someone else's certificate
+
+
 def sign_tampered(w, api, app):
     """The applicant's certificate passes the check, but the signature covers other bytes than the request's."""
     import base64

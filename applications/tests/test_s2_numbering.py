@@ -9,26 +9,13 @@ from accounts.models import User
 from applications.tests.journeys import (
     DOCUMENTS, FORMS, assert_deadline, assert_no_payment, create, expected_due, fill, filed_on, history_kinds,
     local_date, office_decides, office_until_decision, open_kinds, portal_until_registered, sign, sign_tampered,
+    bad_certificate,
     staff_until_registered, step_sequence, unknown_iin,
 )
 
 # Before the 2015 regulation's valid_from (2015-04-30): requests filed then run under Order 809 of 2012.
 IN_2014 = datetime.date(2014, 6, 2)
 SUB_KINDS = ["allocate", "assign", "withdraw"]
-
-
-def bad_certificate(w, problem):
-    from integrations import pki as demo_pki
-
-    if problem == "expired":
-        now = w.pki.now
-        return w.certificate(w.person, not_before=now - datetime.timedelta(days=400),
-                             not_after=now - datetime.timedelta(days=1))
-    if problem == "revoked":
-        cert = w.certificate(w.person)
-        demo_pki.revoke(w.pki, cert)
-        return cert
-    return w.certificate(w.company_head, role="first_head")  # someone else's certificate
 
 
 def other_executor(w):

@@ -1,13 +1,13 @@
 """S3 radio-frequency spectrum permit: every branch of the portal table (payment comes AFTER the
 Inspection's qualification check) and of the staff channel, through the API. Result: a permit
 within 60 calendar days (spec §2-§4)."""
-import datetime
 
 import pytest
 
 from applications.tests.journeys import (
     FORMS, assert_deadline, create, deliver_callbacks, fill, history_kinds, open_kinds, pay, payer,
-    portal_until_registered, sign, sign_tampered, staff_until_registered, step_sequence, unknown_iin,
+    portal_until_registered, sign, sign_tampered,
+    bad_certificate, staff_until_registered, step_sequence, unknown_iin,
 )
 
 
@@ -70,13 +70,7 @@ def test_portal_step_2_authorisation_refused(world):
 def test_portal_step_5_eds_not_confirmed(world, problem, reason):
     api = world.api["person"]
     app = fill(api, create(api, "S3", "assignment"), "S3", "assignment")
-    if problem == "expired":
-        now = world.pki.now
-        cert = world.certificate(world.person, not_before=now - datetime.timedelta(days=400),
-                                 not_after=now - datetime.timedelta(days=1))
-    else:
-        cert = world.certificate(world.company_head, role="first_head")
-    app = sign(world, api, app, cert=cert)
+    app = sign(world, api, app, cert=bad_certificate(world, problem))
     assert app["status"] == "refused" and app["refusal_step"] == "5"
     assert app["refusal_reason"] == "signature_not_confirmed" and app["refusal_details"] == [reason]
     assert app["number"] is None

@@ -1,12 +1,12 @@
 """S4 permit to operate radio-electronic and high-frequency devices: every branch of the portal
 table and of the staff channel, through the API. The Inspection of the region decides; no fee;
 result: a permit within 16 calendar days (spec §2-§4)."""
-import datetime
 
 import pytest
 
 from applications.tests.journeys import (
     FORMS, assert_deadline, assert_no_payment, create, fill, open_kinds, portal_until_registered, sign, sign_tampered,
+    bad_certificate,
     staff_until_registered, step_sequence, unknown_iin,
 )
 
@@ -43,13 +43,7 @@ def test_portal_step_2_authorisation_refused(world):
 def test_portal_step_5_eds_not_confirmed(world, problem, reason):
     api = world.api["person"]
     app = fill(api, create(api, "S4", "device"), "S4", "device")
-    if problem == "expired":
-        now = world.pki.now
-        cert = world.certificate(world.person, not_before=now - datetime.timedelta(days=400),
-                                 not_after=now - datetime.timedelta(days=1))
-    else:
-        cert = world.certificate(world.company_head, role="first_head")
-    app = sign(world, api, app, cert=cert)
+    app = sign(world, api, app, cert=bad_certificate(world, problem))
     assert app["status"] == "refused" and app["refusal_step"] == "5"
     assert app["refusal_reason"] == "signature_not_confirmed" and app["refusal_details"] == [reason]
     assert_no_payment(api, app)
