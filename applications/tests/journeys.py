@@ -167,9 +167,8 @@ def history_kinds(api, app):
 
 
 def deadline_days(app):
-    registered = datetime.datetime.fromisoformat(app["registered_at"])
-    deadline = datetime.datetime.fromisoformat(app["deadline_at"])
-    return (deadline.date() - registered.date()).days
+    """Calendar days from the day of registration to the deadline's day, both as days in Almaty."""
+    return (local_date(app["deadline_at"]) - local_date(app["registered_at"])).days
 
 
 # -- staff channel (diagram 2) ---------------------------------------------------------
