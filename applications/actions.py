@@ -15,7 +15,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications.forms import form_for
 from applications.models import Application, Attachment, Signature, SurveyAnswer
 from applications.signing import (
     check_chosen_certificate, current_revision, freeze_revision, latest_signature, verify_latest_signature,
@@ -27,9 +26,8 @@ from integrations.adapters import AdapterUnavailable
 from integrations.exchange import about
 from integrations.models import Payment
 from integrations.signatures import REASON_MESSAGES
-from services.catalog import REGIONAL_SERVICES, SUB_KINDS
+from services import registry
 from services.models import Fee, Region, RequiredDocument
-from services.providers import provider_unit_for
 from workflow import definitions, engine
 from workflow.models import WorkTask
 
@@ -106,14 +104,15 @@ def create_application(actor, *, service: str, sub_kind: str, channel: str, regi
         existing = Application.objects.filter(created_by=actor, client_request_id=client_request_id).first()
         if existing:
             return existing, False
-    if sub_kind not in SUB_KINDS.get(service, {}):
+    offered = registry.find(service)
+    if offered is None or not offered.has_sub_kind(sub_kind):
         raise InvalidInput(_("Unknown service or sub-kind."), code="unknown_service")
     region = None
     if region_code:
         region = Region.objects.filter(code=region_code).first()
         if region is None:
             raise InvalidInput(_("Unknown region."), code="unknown_region")
-    elif service in REGIONAL_SERVICES:
+    elif offered.regional:
         raise InvalidInput(_("This service needs the region where the radio-frequency resource is used."), code="region_required")
     definition = definitions.definition_for(service, channel, timezone.localdate())
     if definition is None:
@@ -129,7 +128,7 @@ def create_application(actor, *, service: str, sub_kind: str, channel: str, regi
             app = Application.objects.create(
                 service=service, sub_kind=sub_kind, channel=channel, definition=engine.sync_definition(definition),
                 created_by=actor, client_request_id=client_request_id, region=region,
-                provider_unit=provider_unit_for(service, region), **applicant_fields,
+                provider_unit=offered.provider_unit(region), **applicant_fields,
             )
             engine.start(app, actor)
             if channel == "portal" and app.status != Application.Status.REFUSED:
@@ -188,7 +187,7 @@ def _filling_task(app) -> WorkTask:
 
 
 def validate_form(app) -> dict:
-    form = form_for(app.service, app.sub_kind, app.form_data)
+    form = registry.get(app.service).form(app.sub_kind, app.form_data)
     if not form.is_valid():
         raise InvalidInput(_("The form has errors."), code="form_invalid", fields=form.errors.get_json_data())
     return form.cleaned_json()

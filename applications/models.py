@@ -5,13 +5,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Application(models.Model):
-    class Service(models.TextChoices):
-        S1 = "S1", _("Licence to provide communication services")
-        S2 = "S2", _("Numbering resource")
-        S3 = "S3", _("Permit to use radio-frequency spectrum")
-        S4 = "S4", _("Permit to operate radio-electronic and high-frequency devices")
+def service_choices():
+    """The services offered (services.registry): a request's service is one of them."""
+    from services import registry
 
+    return registry.choices()
+
+
+class Application(models.Model):
     class Channel(models.TextChoices):
         PORTAL = "portal", _("portal")
         STAFF = "staff", _("provider's staff")
@@ -23,7 +24,7 @@ class Application(models.Model):
         REFUSED = "refused", _("refused")
         COMPLETED = "completed", _("result issued")
 
-    service = models.CharField(max_length=2, choices=Service.choices)
+    service = models.CharField(max_length=2, choices=service_choices)
     sub_kind = models.CharField(max_length=30)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     definition = models.ForeignKey("workflow.ProcessDefinition", on_delete=models.PROTECT, related_name="applications")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from backoffice.views import OFFICE_LANES, admin_required
-from services.catalog import SUB_KINDS
+from services import registry
 from services.models import Fee, ProviderUnit
 from workdays.models import WorkingDayOverride
 
@@ -106,8 +106,13 @@ def calendar(request):
 
 # -- fees ------------------------------------------------------------------------------------------------
 def _sub_kind_choices():
-    return [(f"{s}:{k}", f"{s} — {v}") for s, kinds in sorted(SUB_KINDS.items()) if s in ("S1", "S3")
-            for k, v in kinds.items()]
+    return [(f"{s.code}:{k}", f"{s.code} — {v}") for s in registry.all_services() if s.paid
+            for k, v in s.sub_kind_labels().items()]
+
+
+def _sub_kind_label(service_code: str, sub_kind: str):
+    service = registry.find(service_code)
+    return service.sub_kind_label(sub_kind) if service else sub_kind
 
 
 class FeeForm(forms.Form):
@@ -134,7 +139,7 @@ def fees(request):
                            is_demo_value=False)
         messages.success(request, _("The fee was saved."))
         return redirect("backoffice:admin-fees")
-    rows = [{"fee": f, "sub_kind": SUB_KINDS.get(f.service, {}).get(f.sub_kind, f.sub_kind)} for f in Fee.objects.all()]
+    rows = [{"fee": f, "sub_kind": _sub_kind_label(f.service, f.sub_kind)} for f in Fee.objects.all()]
     return render(request, "backoffice/admin/fees.html", {"form": form, "rows": rows, "section": "admin"})
 
 

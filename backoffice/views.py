@@ -27,18 +27,17 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from applications import actions
 from applications.api import visible
-from applications.forms import FORMS
 from applications.models import Application, Attachment
 from applications.signing import reverify, signed_signature
 from backoffice import sla
-from backoffice.bpmn_labels import LABELS
 from core.errors import DomainError
 from integrations.adapters import AdapterUnavailable
 from integrations.exchange import about
 from integrations.models import ExchangeLog
 from portal.formfields import describe, from_post
 from portal.labels import CHANNELS, EVENTS, LANES, RESULT_KINDS, STEPS, localized
-from services.catalog import REGIONAL_SERVICES, SUB_KINDS, TITLES
+from services import registry
+from services.labels import bpmn_labels
 from services.models import QualificationRequirement, Region, RequiredDocument
 from workflow import engine
 from workflow.models import Event, WorkTask
@@ -200,7 +199,7 @@ def _filter_options(user=None):
         units = [(u.code, localized(u, "name")) for u in ProviderUnit.objects.order_by("id")]
     return {
         "units": units,
-        "services": [(code, f"{code} — {TITLES[code]}") for code in sorted(TITLES)],
+        "services": [(s.code, f"{s.code} — {s.title}") for s in registry.all_services()],
         "statuses": list(Application.Status.choices),
         "steps": [(k, v) for k, v in STEPS.items() if k not in ("fill", "pay", "choose_certificate", "sign")],
     }
@@ -223,11 +222,12 @@ def queue(request):
     tasks = tasks.order_by("-created_at") if f["order"] == "new" else tasks.order_by("due_at", "created_at", "id")
     now = timezone.now()
     admin = is_admin(user)
+    labels = bpmn_labels()
     rows = []
     for t in tasks[:300]:
         if not admin and not actions.may_complete(user, t.application, t):
             continue
-        rows.append({"task": t, "app": t.application, "step": STEPS.get(t.action_kind) or LABELS.get(t.name, t.name),
+        rows.append({"task": t, "app": t.application, "step": STEPS.get(t.action_kind) or labels.get(t.name, t.name),
                      "lane": OFFICE_LANES.get(t.lane) or LANES.get(t.lane, t.lane),
                      "task_sla": sla.for_task(t, now), "app_sla": sla.for_application(t.application, now)})
     return render(request, "backoffice/queue.html", {
@@ -351,11 +351,13 @@ def request_detail(request, application_id):
     tasks = list(WorkTask.objects.filter(application=app).select_related("assignee", "completed_by"))
     open_tasks = [t for t in tasks if t.state == WorkTask.State.OPEN]
     documents = {d.code: localized(d, "name") for d in RequiredDocument.objects.filter(service=app.service)}
+    service = registry.get(app.service)
+    labels = bpmn_labels()
     context = {
-        "app": app, "title": TITLES[app.service], "sub_kind": SUB_KINDS[app.service].get(app.sub_kind, app.sub_kind),
+        "app": app, "title": service.title, "sub_kind": service.sub_kind_label(app.sub_kind),
         "channel": CHANNELS.get(app.channel, app.channel), "status": STATUS_LABELS.get(app.status, app.status),
         "app_sla": sla.for_application(app, now),
-        "tasks": [{"t": t, "label": STEPS.get(t.action_kind) or LABELS.get(t.name, t.name), "sla": sla.for_task(t, now),
+        "tasks": [{"t": t, "label": STEPS.get(t.action_kind) or labels.get(t.name, t.name), "sla": sla.for_task(t, now),
                    "lane": OFFICE_LANES.get(t.lane) or LANES.get(t.lane, t.lane)} for t in tasks],
         "current_bpmn_ids": " ".join(t.bpmn_id for t in open_tasks),
         "done_bpmn_ids": " ".join(t.bpmn_id for t in tasks if t.state == WorkTask.State.DONE),
@@ -368,9 +370,9 @@ def request_detail(request, application_id):
         "signature": _signature_report(app),
         "history": _history(app),
         "panels": _action_panels(request, app, open_tasks),
-        "form_fields": describe(FORMS[(app.service, app.sub_kind)], app.form_data) if (app.service, app.sub_kind) in FORMS else [],
+        "form_fields": describe(service.sub_kind(app.sub_kind).form, app.form_data) if service.has_sub_kind(app.sub_kind) else [],
         "refusal_texts": _refusal_texts(app),
-        "diagram_labels": {name: str(label) for name, label in LABELS.items()},
+        "diagram_labels": {name: str(label) for name, label in labels.items()},
         "section": "queue",
     }
     return render(request, "backoffice/request.html", context)
@@ -462,9 +464,14 @@ def _decide(request, app, kind):
 
 
 # -- a paper application (staff channel, §4) ----------------------------------------------------------
+def _regional(code: str) -> bool:
+    service = registry.find(code)
+    return service is not None and service.regional
+
+
 def _service_choices():
-    return [{"code": s, "title": TITLES[s], "sub_kinds": list(SUB_KINDS[s].items()), "regional": s in REGIONAL_SERVICES}
-            for s in sorted(SUB_KINDS)]
+    return [{"code": s.code, "title": s.title, "sub_kinds": list(s.sub_kind_labels().items()), "regional": s.regional}
+            for s in registry.all_services()]
 
 
 @staff_required
@@ -478,7 +485,7 @@ def new_paper(request):
         try:
             app, _created = actions.create_application(
                 request.user, service=service, sub_kind=sub_kind, channel="staff",
-                region_code=request.POST.get("region", "") if service in REGIONAL_SERVICES else "",
+                region_code=request.POST.get("region", "") if _regional(service) else "",
                 client_request_id=request.POST.get("token", "")[:64])
         except DomainError as err:
             messages.error(request, _message(err))
@@ -502,7 +509,7 @@ def enter(request, application_id):
     task = _open(app, "enter_application")
     if task is None or not actions.may_complete(request.user, app, task):
         return redirect("backoffice:request", app.pk)
-    form_class = FORMS[(app.service, app.sub_kind)]
+    form_class = registry.get(app.service).sub_kind(app.sub_kind).form
     data, errors, lookup = app.form_data, {}, None
     iin = request.POST.get("iin", "").strip()
     bin_ = request.POST.get("bin", "").strip()
@@ -534,7 +541,7 @@ def enter(request, application_id):
             app = _get(request, application_id)
     initial = {"region": app.region.code} if app.region_id else {}
     return render(request, "backoffice/enter.html", {
-        "app": app, "title": TITLES[app.service], "sub_kind": SUB_KINDS[app.service].get(app.sub_kind, app.sub_kind),
+        "app": app, "title": registry.get(app.service).title, "sub_kind": registry.get(app.service).sub_kind_label(app.sub_kind),
         "fields": describe(form_class, data, errors, initial), "iin": iin, "bin": bin_, "lookup": lookup,
         "section": "new"})
 
@@ -581,7 +588,7 @@ def scans(request, application_id):
     for a in app.attachments.filter(is_scan=True).order_by("uploaded_at"):
         scanned.setdefault(a.document_code, []).append(a)
     return render(request, "backoffice/scans.html", {
-        "app": app, "title": TITLES[app.service],
+        "app": app, "title": registry.get(app.service).title,
         "documents": [{"code": d.code, "name": localized(d, "name"), "mandatory": d.mandatory,
                        "scans": scanned.get(d.code, [])} for d in documents],
         "max_mb": settings.ELICENSE_MAX_ATTACHMENT_BYTES // (1024 * 1024), "section": "new"})

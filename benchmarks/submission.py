@@ -82,20 +82,23 @@ def _world(workdir: Path):
 
 
 def _prepare(client, headers, n, cert, key):
-    """n filled S2 requests and, for each, the CMS over its revision (not measured)."""
+    """n filled requests and, for each, the CMS over its revision (not measured): the sample request
+    (``examples.SAMPLE_REQUEST``) of the first free service that has one — S2's allocation."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from integrations.signatures import sign_detached
+    from services import registry
 
-    form = {"resource_kind": "geographic", "range_start": "7172500000", "range_end": "7172509999",
-            "purpose": "benchmark"}
+    service = next(s for s in registry.all_services() if not s.paid and s.module("examples"))
+    sample = service.module("examples").SAMPLE_REQUEST
+    form = sample["form"]
     prepared = []
     for _ in range(n):
-        app = client.post("/api/v1/applications", json.dumps({"service": "S2", "sub_kind": "allocate"}),
+        app = client.post("/api/v1/applications", json.dumps({"service": service.code, "sub_kind": sample["sub_kind"]}),
                           content_type="application/json", **headers).json()
         client.put(f"/api/v1/applications/{app['id']}/form", json.dumps({"data": form, "version": 0}),
                    content_type="application/json", **headers)
-        for code in ("application", "numbering-justification"):
+        for code in sample["documents"]:
             client.post(f"/api/v1/applications/{app['id']}/attachments",
                         {"document_code": code, "file": SimpleUploadedFile("d.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")},
                         **headers)

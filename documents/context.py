@@ -6,17 +6,9 @@ from functools import cached_property
 
 from django.utils import timezone
 
+from services import registry as services
 
-SERVICE_NAMES = {  # spec §8
-    "S1": ("Байланыс саласындағы қызметтерді көрсетуге лицензия беру, қайта ресімдеу, лицензияның телнұсқасын беру",
-           "Выдача, переоформление, выдача дубликатов лицензии на предоставление услуг в области связи"),
-    "S2": ("Нөмірлеу ресурсын бөлу және нөмірлерді беру, сондай-ақ оларды алып қою",
-           "Выделение номерного ресурса, а также присвоение номеров и их изъятие"),
-    "S3": ("Қазақстан Республикасының радиожиілік спектрін пайдалануға рұқсат беру",
-           "Выдача разрешения на использование радиочастотного спектра Республики Казахстан"),
-    "S4": ("Радиоэлектрондық құралдар мен жоғары жиілікті құрылғыларды пайдалануға рұқсат беру",
-           "Выдача разрешения на эксплуатацию радиоэлектронных средств и высокочастотных устройств"),
-}
+
 CERTIFICATE_REASONS = {
     "expired": ("Сертификаттың мерзімі өткен", "Срок действия сертификата истек"),
     "revoked": ("Сертификат кері қайтарылған", "Сертификат отозван"),
@@ -43,7 +35,7 @@ class Context:
         content = self.document.content
         if content.get("variant"):
             return content["variant"]
-        return self.app.sub_kind if self.app.service == "S1" and self.app.sub_kind != "issue" else ""
+        return self.service.sub_kind(self.app.sub_kind).record_action
 
     @property
     def holder_name(self) -> str:
@@ -80,9 +72,14 @@ class Context:
     def iso_date(self, value) -> str:
         return self.date(dt.date.fromisoformat(value)) if value else ""
 
+    @cached_property
+    def service(self):
+        return services.get(self.app.service)
+
     @property
-    def service_name(self):
-        return SERVICE_NAMES[self.app.service]
+    def service_name(self) -> tuple[str, str]:
+        """The state service as the regulation names it (spec §8), in Kazakh and Russian."""
+        return self.service.official_name
 
     @cached_property
     def body(self) -> tuple[str, str]:

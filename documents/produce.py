@@ -13,21 +13,21 @@ from documents.context import Context
 from documents.keys import signing_identity
 from documents.pdf import render
 from documents.signing import sign_pdf
+from services import registry as services
 
 log = logging.getLogger(__name__)
 
-LAYOUTS = {
-    ("licence", "S1"): "licence",
-    ("order", "S2"): "order",
-    ("permit", "S3"): "permit_s3",
-    ("permit", "S4"): "permit_s4",
-}
 SIGNING_KINDS = ("officer", "psc_operator", "administrator")
 
 
-def layout_module(kind: str, service: str):
-    name = LAYOUTS.get((kind, service), kind)
-    return importlib.import_module(f"documents.layouts.{name}")
+def layout_builder(kind: str, service_code: str):
+    """The service's own layout of this kind (its package's layouts.LAYOUTS), else the common one
+    (documents/layouts/<kind>.py: receipts, refusals)."""
+    service = services.get(service_code)
+    own = getattr(service.module("layouts"), "LAYOUTS", {})
+    if kind in own:
+        return own[kind]
+    return importlib.import_module(f"documents.layouts.{kind}").build
 
 
 def verify_url(number: str) -> str:
@@ -47,7 +47,7 @@ def produce(document, actor=None, *, licence_number: str | None = None) -> None:
     started = time.perf_counter()
     name = (user.full_name() if user is not None else "") or identity.common_name
     ctx = Context(document, signer_name=name, licence_number=licence_number)
-    layout = layout_module(document.kind, document.application.service).build(ctx)
+    layout = layout_builder(document.kind, document.application.service)(ctx)
     if ctx.variant == "duplicate" and layout.mark is None:
         layout.mark = ("ТЕЛНҰСҚА", "ДУБЛИКАТ")
     pdf = render(layout, number=document.number, verify_url=verify_url(document.number))

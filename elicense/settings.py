@@ -149,8 +149,9 @@ ELICENSE_CSP = {
 ELICENSE_CSP_EXEMPT_PATHS = ["/api/docs"]
 ELICENSE_CSP_INLINE_STYLE_PATHS = ["/registry/", "/verify/"]
 
-# Where the process definitions (BPMN files) live; see docs/process-definitions.md.
-ELICENSE_DEFINITIONS_DIR = BASE_DIR / "services" / "definitions"
+# The services offered: one package each (services/registry.py); each holds its process definitions
+# (BPMN files, docs/process-definitions.md) in its definitions/ folder.
+ELICENSE_SERVICES = ["services.s1", "services.s2", "services.s3", "services.s4"]
 
 # Outside systems (docs/integrations.md): which adapter implementation serves each
 # interface, and where each system is with its shared signing secret. The

@@ -1,11 +1,11 @@
-"""Render the request forms of applications/forms.py as plain HTML fields (no JS needed) and read the
+"""Render the services' request forms (services/<service>/forms.py) as plain HTML fields (no JS needed) and read the
 posted fields back into the JSON the actions take (the same shape the API's PUT …/form takes)."""
 from __future__ import annotations
 
 from django import forms
 
-from applications.forms import ListField
-from portal.labels import SUBFIELDS, localized
+from portal.labels import localized
+from services.forms import ListField
 
 EXTRA_ROWS = 2  # empty rows offered under a list (bands, devices, numbers) without JS
 MAX_ROWS = 50
@@ -44,8 +44,8 @@ def describe(form_class, data: dict, errors: dict | None = None, initial: dict |
             rows = [r for r in (value or []) if isinstance(r, dict)]
             rows = rows + [{}] * max(EXTRA_ROWS, field.min_items - len(rows))
             item.update(widget="rows", columns=[
-                {"name": s, "label": SUBFIELDS.get(s, s), "required": f.required, **_input_kind(f)} for s, f in sub.items()],
-                rows=[{"index": i, "cells": [{"name": s, "value": row.get(s, "") or "", "label": SUBFIELDS.get(s, s), **_input_kind(f)}
+                {"name": s, "label": f.label or s, "required": f.required, **_input_kind(f)} for s, f in sub.items()],
+                rows=[{"index": i, "cells": [{"name": s, "value": row.get(s, "") or "", "label": f.label or s, **_input_kind(f)}
                                              for s, f in sub.items()]} for i, row in enumerate(rows[:MAX_ROWS])])
         else:
             item.update(widget="input", value="" if value is None else value, **_input_kind(field))

@@ -70,16 +70,6 @@ CHANNELS = {
     "psc": pgettext_lazy("channel", "public service centre"),
 }
 
-SUBFIELDS = {
-    "low_mhz": _("lower edge, MHz"),
-    "high_mhz": _("upper edge, MHz"),
-    "device_type": _("device type"),
-    "model": _("model"),
-    "serial": _("serial number"),
-    "frequency_mhz": _("frequency, MHz"),
-    "number": _("number"),
-}
-
 PAYMENT_STATUS = {
     "created": _("awaiting payment"),
     "paid": _("paid"),

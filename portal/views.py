@@ -24,7 +24,6 @@ from django.views.decorators.http import require_POST
 from accounts.api import authenticate_certificate
 from accounts.models import LoginChallenge
 from applications import actions
-from applications.forms import FORMS, form_for
 from applications.models import Application, Attachment, ResultDocument, SurveyAnswer
 from applications.signing import current_revision, signing_payload
 from core.errors import DomainError
@@ -33,13 +32,12 @@ from integrations.signatures import REASON_MESSAGES, signer_certificate
 from portal import inbox
 from portal.formfields import describe, from_post
 from portal.labels import CHANNELS, EVENTS, LANES, PAYMENT_STATUS, RESULT_KINDS, STEPS, localized, norm_text
-from services.catalog import REGIONAL_SERVICES, SUB_KINDS, TITLES
+from services import registry
 from services.models import Fee, QualificationRequirement, Region, RequiredDocument
 from workflow import definitions
 from workflow.models import Event, WorkTask
 
 APPLICANT_STEPS = ("fill", "pay", "choose_certificate", "sign")
-FEE_SERVICES = {"S1": "before", "S3": "after"}  # regulation §2: S1 pays before signing, S3 after the check
 
 
 def applicant_required(view):
@@ -102,20 +100,21 @@ def _catalogue(code: str | None = None) -> list[dict]:
     documents = list(RequiredDocument.objects.order_by("id"))
     requirements = list(QualificationRequirement.objects.order_by("id"))
     services = []
-    for service, kinds in SUB_KINDS.items():
+    for offered in registry.all_services():
+        service, kinds = offered.code, offered.sub_kind_labels()
         if code and service != code:
             continue
         portal = definitions.definition_for(service, "portal", today)
         channels = [d for d in (definitions.definition_for(service, c, today) for c in ("portal", "staff", "psc")) if d]
         services.append({
-            "code": service, "title": TITLES[service],
+            "code": service, "title": offered.title,
             "deadline": norm_text(portal.metadata.get("deadline", "")) if portal else "",
             "refusal_deadline": norm_text(portal.metadata["refusal_deadline"]) if portal and portal.metadata.get("refusal_deadline") else "",
             "regulation": portal.metadata.get("regulation", "") if portal else "",
             "on_portal": portal is not None,
             "channels": [CHANNELS.get(d.channel, d.channel) for d in channels],
-            "payment": FEE_SERVICES.get(service, ""),
-            "regional": service in REGIONAL_SERVICES,
+            "payment": offered.payment,  # regulation §2-3: before signing, or after the check
+            "regional": offered.regional,
             "sub_kinds": [{
                 "code": k, "name": name, "fee": fees.get((service, k)),
                 "documents": [{"name": localized(d, "name"), "mandatory": d.mandatory} for d in documents
@@ -147,7 +146,7 @@ def new_request(request):
             region_code=request.POST.get("region", ""), client_request_id=request.POST.get("client_request_id", "")[:64])
     except DomainError as err:
         messages.error(request, _error_message(err))
-        return redirect(reverse("portal:service", args=[service]) if service in SUB_KINDS else reverse("portal:services"))
+        return redirect(reverse("portal:service", args=[service]) if registry.find(service) else reverse("portal:services"))
     return redirect("portal:request", app.pk)
 
 
@@ -239,7 +238,7 @@ def request_detail(request, application_id):
     survey = SurveyAnswer.objects.filter(application=app).first()
     finished = app.status in (Application.Status.COMPLETED, Application.Status.REFUSED)
     return render(request, "portal/request.html", {
-        "app": app, "title": TITLES[app.service], "sub_kind": SUB_KINDS[app.service].get(app.sub_kind, app.sub_kind),
+        "app": app, "title": registry.get(app.service).title, "sub_kind": registry.get(app.service).sub_kind_label(app.sub_kind),
         "timeline": _timeline(app), "holder": _holder(app, open_tasks), "next": _next_action(app, open_tasks),
         "documents": [{"doc": d, "kind": RESULT_KINDS.get(d.kind, d.kind), "has_pdf": bool(d.pdf)} for d in documents],
         "reasons": _reason_texts(app) if app.status == Application.Status.REFUSED else [],
@@ -250,13 +249,13 @@ def request_detail(request, application_id):
 
 # -- filling (§3 P3), with autosave and inline validation (htmx) -----------------------------------------
 def _form_context(app, data, errors=None, non_field=None, stale=False):
-    form_class = FORMS[(app.service, app.sub_kind)]
+    form_class = registry.get(app.service).sub_kind(app.sub_kind).form
     initial = {"region": app.region.code} if app.region_id else {}
     documents = [d for d in RequiredDocument.objects.filter(service=app.service).order_by("id") if d.sub_kind in ("", app.sub_kind)]
     attached = list(app.attachments.filter(is_scan=False).order_by("uploaded_at"))
     attached_codes = {a.document_code for a in attached}
     return {
-        "app": app, "title": TITLES[app.service], "sub_kind": SUB_KINDS[app.service].get(app.sub_kind, app.sub_kind),
+        "app": app, "title": registry.get(app.service).title, "sub_kind": registry.get(app.service).sub_kind_label(app.sub_kind),
         "fields": describe(form_class, data, errors, initial), "non_field_errors": non_field or [],
         "documents": [{"code": d.code, "name": localized(d, "name"), "mandatory": d.mandatory,
                        "attached": d.code in attached_codes} for d in documents],
@@ -270,7 +269,7 @@ def _form_context(app, data, errors=None, non_field=None, stale=False):
 
 def _progress(app, current: str) -> list[dict]:
     """The applicant's steps for this service in the regulation's order (§3: S1 pays before signing)."""
-    kinds = ["fill", "pay", "sign"] if app.service == "S1" else ["fill", "sign"]
+    kinds = ["fill", "pay", "sign"] if registry.get(app.service).payment == registry.BEFORE_SIGNING else ["fill", "sign"]
     labels = {"fill": _("Fill in"), "pay": _("Pay"), "sign": _("Sign")}
     done_kinds = set(app.tasks.filter(state=WorkTask.State.DONE).values_list("action_kind", flat=True))
     return [{"label": labels[k], "current": k == current, "done": k in done_kinds} for k in kinds]
@@ -287,7 +286,7 @@ def fill(request, application_id):
     app = _mine(request, application_id)
     if not app.tasks.filter(state=WorkTask.State.OPEN, action_kind="fill").exists():
         return redirect("portal:request", app.pk)
-    form_class = FORMS[(app.service, app.sub_kind)]
+    form_class = registry.get(app.service).sub_kind(app.sub_kind).form
     if request.method == "GET":
         return render(request, "portal/fill.html", _form_context(app, app.form_data))
     data = from_post(form_class, request.POST)
@@ -326,7 +325,7 @@ def fill(request, application_id):
                 non_field.append(_error_message(err))
             app = _mine(request, application_id)
             return render(request, "portal/fill.html", _form_context(app, data, fields, non_field), status=422)
-        return redirect("portal:payment" if app.service == "S1" else "portal:sign", app.pk)
+        return redirect("portal:payment" if registry.get(app.service).payment == registry.BEFORE_SIGNING else "portal:sign", app.pk)
     messages.success(request, _("The draft was saved."))
     return redirect("portal:fill", app.pk)
 
@@ -337,7 +336,7 @@ def autosave(request, application_id):
     """htmx: save the draft on every change (actions.save_form with the form's version) and check the
     fields filled so far; answers the status line plus out-of-band field errors and the new version."""
     app = _mine(request, application_id)
-    form_class = FORMS[(app.service, app.sub_kind)]
+    form_class = registry.get(app.service).sub_kind(app.sub_kind).form
     data = from_post(form_class, request.POST)
     try:
         version = int(request.POST.get("version", ""))
@@ -351,7 +350,7 @@ def autosave(request, application_id):
         stale, status_text = True, _error_message(err)
     except DomainError as err:
         status_text = _error_message(err)
-    form = form_for(app.service, app.sub_kind, data)
+    form = registry.get(app.service).form(app.sub_kind, data)
     form.is_valid()
     filled = {k for k, v in data.items() if v not in ("", [], None)}
     errors = {name: [str(e) for e in form.errors.get(name, [])] if name in filled else [] for name in form_class.base_fields}
@@ -397,10 +396,10 @@ def payment(request, application_id):
         messages.error(request, messages_error)
     open_payment = app.payments.filter(status=Payment.Status.CREATED).exclude(next_url="").order_by("-id").first()
     return render(request, "portal/payment.html", {
-        "app": app, "title": TITLES[app.service], "fee": fee, "payment": open_payment, "due": task.due_at,
+        "app": app, "title": registry.get(app.service).title, "fee": fee, "payment": open_payment, "due": task.due_at,
         "history": [{"p": p, "status": PAYMENT_STATUS.get(p.status, p.status)} for p in app.payments.order_by("created_at")],
-        "steps": _progress(app, "pay") if app.service == "S1" else [],
-        "after_check": app.service == "S3",
+        "steps": _progress(app, "pay") if registry.get(app.service).payment == registry.BEFORE_SIGNING else [],
+        "after_check": registry.get(app.service).payment == registry.AFTER_CHECK,
     })
 
 
@@ -437,13 +436,13 @@ def sign(request, application_id):
         else:
             messages.success(request, _("The request was signed and registered under number %(number)s.") % {"number": app.number})
         return redirect("portal:request", app.pk)
-    form_class = FORMS[(app.service, app.sub_kind)]
+    form_class = registry.get(app.service).sub_kind(app.sub_kind).form
     content = revision.content
     shown = describe(form_class, content.get("form", content) if isinstance(content, dict) else {})
     payload = signing_payload(app)
     docs = {d.code: localized(d, "name") for d in RequiredDocument.objects.filter(service=app.service)}
     return render(request, "portal/sign.html", {
-        "app": app, "title": TITLES[app.service], "sub_kind": SUB_KINDS[app.service].get(app.sub_kind, app.sub_kind),
+        "app": app, "title": registry.get(app.service).title, "sub_kind": registry.get(app.service).sub_kind_label(app.sub_kind),
         "revision": revision, "fields": shown, "payload_b64": base64.b64encode(payload).decode(),
         "attachments": [{"name": docs.get(a.get("document_code"), a.get("document_code")), **a}
                         for a in (content.get("attachments") or [])] if isinstance(content, dict) else [],

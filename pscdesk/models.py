@@ -8,6 +8,22 @@ from django.utils.translation import gettext_lazy as _
 NORM_SECONDS = 20 * 60  # §5: processing at the PSC ≤ 20 minutes
 
 
+def desk_service():
+    """The service the desk serves: the one offered through the PSC channel today (S2, 2015 regulation)."""
+    from django.utils import timezone
+
+    from services import registry
+    from workflow.definitions import definition_for
+
+    today = timezone.localdate()
+    return next((s for s in registry.all_services() if definition_for(s.code, "psc", today)), None)
+
+
+def desk_service_code() -> str:
+    service = desk_service()
+    return service.code if service else ""
+
+
 class Ticket(models.Model):
     class Kind(models.TextChoices):
         DESK = "desk", _("issued at the desk")
@@ -23,7 +39,7 @@ class Ticket(models.Model):
     number = models.CharField(max_length=12)
     day = models.DateField()
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    service = models.CharField(max_length=2, default="S2")
+    service = models.CharField(max_length=2, default=desk_service_code)
     sub_kind = models.CharField(max_length=30, blank=True)
     booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     slot_at = models.DateTimeField(null=True, blank=True, help_text="booked slot")

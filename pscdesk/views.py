@@ -16,17 +16,15 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from applications import actions
-from applications.forms import FORMS
 from core.errors import DomainError
 from portal.formfields import describe, from_post
 from portal.labels import RESULT_KINDS, localized
 from pscdesk import queue as q
-from pscdesk.models import NORM_SECONDS, Ticket
-from services.catalog import SUB_KINDS, TITLES
+from pscdesk.models import NORM_SECONDS, Ticket, desk_service
+from services import registry
 from services.models import RequiredDocument
 from workflow.models import WorkTask
 
-SERVICE = "S2"  # the PSC channel exists for S2 under the 2015 regulation
 
 
 def operator_required(view):
@@ -90,8 +88,15 @@ def call_next(request):
     return redirect("pscdesk:ticket", ticket.pk)
 
 
-def _documents(sub_kind):
-    return [d for d in RequiredDocument.objects.filter(service=SERVICE).order_by("id") if d.sub_kind in ("", sub_kind)]
+def _service():
+    service = desk_service()
+    if service is None:  # no service is offered through the PSC channel today
+        raise Http404
+    return service
+
+
+def _documents(service, sub_kind):
+    return [d for d in RequiredDocument.objects.filter(service=service.code).order_by("id") if d.sub_kind in ("", sub_kind)]
 
 
 @operator_required
@@ -103,8 +108,11 @@ def ticket_view(request, ticket_id):
     if ticket.status != Ticket.Status.CALLED:
         raise Http404
     app = ticket.application
-    context = {"ticket": ticket, "norm": _norm(ticket), "norm_minutes": NORM_SECONDS // 60, "title": TITLES[SERVICE],
-               "sub_kinds": list(SUB_KINDS[SERVICE].items()), "section": "psc"}
+    service = registry.find(app.service if app is not None else ticket.service)
+    if service is None:
+        raise Http404
+    context = {"ticket": ticket, "norm": _norm(ticket), "norm_minutes": NORM_SECONDS // 60, "title": service.title,
+               "sub_kinds": list(service.sub_kind_labels().items()), "section": "psc"}
     if request.method == "POST" and request.POST.get("action") == "no_show":
         Ticket.objects.filter(pk=ticket.pk, status=Ticket.Status.CALLED).update(status=Ticket.Status.NO_SHOW)
         return redirect("pscdesk:queue")
@@ -112,7 +120,7 @@ def ticket_view(request, ticket_id):
         if request.method == "POST":
             try:
                 app, _created = actions.create_application(
-                    request.user, service=SERVICE, sub_kind=request.POST.get("sub_kind", ""), channel="psc",
+                    request.user, service=service.code, sub_kind=request.POST.get("sub_kind", ""), channel="psc",
                     client_request_id=f"psc-ticket-{ticket.pk}")
             except DomainError as err:
                 messages.error(request, str(err.message))
@@ -120,7 +128,7 @@ def ticket_view(request, ticket_id):
                 Ticket.objects.filter(pk=ticket.pk).update(application=app, sub_kind=app.sub_kind)
                 return redirect("pscdesk:ticket", ticket.pk)
         return render(request, "pscdesk/choose.html", {**context, "preselected": ticket.sub_kind})
-    form_class = FORMS[(app.service, app.sub_kind)]
+    form_class = service.sub_kind(app.sub_kind).form
     data, errors = app.form_data, {}
     iin, bin_ = request.POST.get("iin", "").strip(), request.POST.get("bin", "").strip()
     presented = request.POST.getlist("presented")
@@ -144,10 +152,10 @@ def ticket_view(request, ticket_id):
             q.finish(ticket, outcome)
             return redirect("pscdesk:receipt", ticket.pk)
     return render(request, "pscdesk/intake.html", {
-        **context, "app": app, "sub_kind": SUB_KINDS[SERVICE].get(app.sub_kind, app.sub_kind),
+        **context, "app": app, "sub_kind": service.sub_kind_labels().get(app.sub_kind, app.sub_kind),
         "fields": describe(form_class, data, errors), "iin": iin, "bin": bin_,
         "documents": [{"code": d.code, "name": localized(d, "name"), "mandatory": d.mandatory,
-                       "checked": d.code in presented} for d in _documents(app.sub_kind)]})
+                       "checked": d.code in presented} for d in _documents(service, app.sub_kind)]})
 
 
 @operator_required
@@ -158,7 +166,7 @@ def receipt(request, ticket_id):
         return redirect("pscdesk:ticket", ticket.pk)
     documents = [{"d": d, "kind": RESULT_KINDS.get(d.kind, d.kind)} for d in app.documents.order_by("issued_at")]
     receipt_doc = next((d["d"] for d in documents if d["d"].kind in ("receipt", "refusal_receipt")), None)
-    names = {d.code: localized(d, "name") for d in RequiredDocument.objects.filter(service=SERVICE)}
+    names = {d.code: localized(d, "name") for d in RequiredDocument.objects.filter(service=app.service)}
     content = receipt_doc.content if receipt_doc else {}
     forwarded = app.events.filter(kind="forwarded_to_provider").first()
     return render(request, "pscdesk/receipt.html", {
@@ -185,6 +193,7 @@ def book(request):
     user = request.user
     if not user.is_authenticated or user.kind != User.Kind.APPLICANT:
         return redirect(f"{reverse('portal:login')}?next={request.get_full_path()}")
+    service = _service()
     if request.method == "POST":
         if request.POST.get("cancel"):
             Ticket.objects.filter(pk=request.POST["cancel"], booked_by=user, status=Ticket.Status.WAITING).update(
@@ -196,7 +205,7 @@ def book(request):
             if slot.tzinfo is None:
                 raise ValueError
             sub_kind = request.POST.get("sub_kind", "")
-            if sub_kind not in SUB_KINDS[SERVICE]:
+            if not service.has_sub_kind(sub_kind):
                 raise ValueError
             ticket = q.book(user, slot, sub_kind)
         except ValueError:
@@ -211,5 +220,5 @@ def book(request):
     for s in slots:
         days.setdefault(s.date(), []).append(s)
     mine = Ticket.objects.filter(booked_by=user, status=Ticket.Status.WAITING, slot_at__gte=timezone.now()).order_by("slot_at")
-    return render(request, "pscdesk/book.html", {"days": sorted(days.items())[:5], "mine": mine, "title": TITLES[SERVICE],
-                                                 "sub_kinds": list(SUB_KINDS[SERVICE].items())})
+    return render(request, "pscdesk/book.html", {"days": sorted(days.items())[:5], "mine": mine, "title": service.title,
+                                                 "sub_kinds": list(service.sub_kind_labels().items())})

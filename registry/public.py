@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from services.catalog import TITLES
+from services import registry as services
 
 PUBLIC_SCOPE_KEYS = ("subtypes", "territory", "resource_kind", "range_start", "range_end", "numbers", "purpose",
                      "radio_service", "bands", "station_address", "devices", "location_address", "region", "sub_kind")
@@ -24,29 +24,22 @@ def holder_id(holder) -> str:
 
 
 def scope_text(record) -> str:
-    s = record.scope
-    if record.service == "S1":
-        from services.models import LicenceSubtype
+    service = services.find(record.service)
+    if service is None or service.scope_text is None:
+        return ""
+    return service.scope_text(record.scope)
 
-        names = dict(LicenceSubtype.objects.filter(code__in=s.get("subtypes", [])).values_list("code", "name_ru"))
-        return "; ".join(names.get(c, c) for c in s.get("subtypes", [])) + (f" — {s['territory']}" if s.get("territory") else "")
-    if record.service == "S2":
-        if s.get("numbers"):
-            return ", ".join(str(n.get("number", "")) for n in s["numbers"])
-        return f"{s.get('resource_kind', '')} {s.get('range_start', '')}–{s.get('range_end', '')}".strip()
-    if record.service == "S3":
-        bands = "; ".join(f"{b.get('low_mhz')}–{b.get('high_mhz')} MHz" for b in s.get("bands", []))
-        return f"{bands}, {s.get('radio_service', '')}, {s.get('station_address', '')}"
-    devices = "; ".join(f"{d.get('device_type', '')} {d.get('model', '')} {d.get('frequency_mhz', '')} MHz"
-                        for d in s.get("devices", []))
-    return f"{devices}, {s.get('location_address', '')}"
+
+def _service_title(code: str):
+    service = services.find(code)
+    return service.title if service else ""
 
 
 def record_public(record) -> dict:
     holder = record.holder
     return {
         "number": record.number, "kind": record.kind, "kind_label": str(record.get_kind_display()),
-        "service": record.service, "service_title": str(TITLES.get(record.service, "")),
+        "service": record.service, "service_title": str(_service_title(record.service)),
         "status": record.status, "status_label": str(record.get_status_display()),
         "holder_name": holder.name, "holder_id": holder_id(holder),
         "holder_kind": "individual" if holder.is_individual else "legal_entity",

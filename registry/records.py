@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
 from registry.models import Branch, Holder, Record, RecordDocument, RecordEvent, RegistryObject
+from services import registry as services
 
 KINDS = {"licence", "permit", "order"}
 PERMIT_YEARS = 5  # demo value, as printed on the permit (documents.context.PERMIT_YEARS)
@@ -81,12 +82,7 @@ def refuse_unless_allowed(record: Record, action: str) -> None:
 # -- from results ---------------------------------------------------------------------------
 def _scope(app) -> dict:
     form = app.form_data or {}
-    keys = {
-        "S1": ("subtypes", "territory"),
-        "S2": ("resource_kind", "range_start", "range_end", "numbers", "purpose", "order_number"),
-        "S3": ("radio_service", "bands", "station_address", "latitude", "longitude"),
-        "S4": ("devices", "location_address"),
-    }[app.service]
+    keys = services.get(app.service).registry_scope
     scope = {k: form[k] for k in keys if k in form}
     if app.region_id:
         scope["region"] = app.region.code
@@ -117,20 +113,23 @@ def _valid_until(kind: str, issued_at) -> dt.date | None:
 
 
 def record_result(document, actor) -> Record | None:
-    """Called by ``issue_document`` inside the issuing transaction. S1 re-issue / duplicate requests
-    act on the record their ``licence_number`` names, when the registry has it."""
+    """Called by ``issue_document`` inside the issuing transaction. A sub-kind with a ``record_action``
+    (a licence's re-issue or duplicate) acts on the record its ``licence_number`` names, when the registry
+    has it."""
     if document.kind not in KINDS:
         return None
     app = document.application
-    if app.service == "S1" and app.sub_kind in ("reissue", "duplicate"):
+    service = services.get(app.service)
+    action = service.sub_kind(app.sub_kind).record_action
+    if action:
         number = (app.form_data or {}).get("licence_number", "")
-        record = Record.objects.select_for_update().filter(number=number, kind="licence").first()
+        record = Record.objects.select_for_update().filter(number=number, kind=service.result_kind).first()
         if record is not None:
             holder = record.holder
             if (holder.bin, holder.iin if not holder.bin else "") != (app.applicant_bin, "" if app.applicant_bin else app.applicant_iin):
                 raise RegistryNotAllowed(_("The licence named in the request belongs to another holder."),
                                          code="not_the_holder")
-            _apply(record, app.sub_kind, actor, reason=(app.form_data or {}).get("reason", ""), document=document,
+            _apply(record, action, actor, reason=(app.form_data or {}).get("reason", ""), document=document,
                    changes={"name": app.applicant_name, "address": (app.form_data or {}).get("new_address", "")},
                    data={"request": app.number})
             return record

@@ -4,14 +4,12 @@ import csv
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext_lazy as _
 
 from registry import public
 from registry.models import Record
+from services import registry as services
 
 PAGE_SIZE = 20
-SERVICES = [("S1", _("S1 licence")), ("S2", _("S2 numbering order")), ("S3", _("S3 spectrum permit")),
-            ("S4", _("S4 device permit"))]
 
 
 def search(request):
@@ -20,7 +18,7 @@ def search(request):
     rows = [public.record_public(r) for r in page.object_list]
     query = "&".join(f"{k}={v}" for k, v in params.items() if v)
     return render(request, "registry/search.html", {
-        "params": params, "page": page, "rows": rows, "services": SERVICES, "statuses": Record.Status.choices,
+        "params": params, "page": page, "rows": rows, "services": [(s.code, s.result_label) for s in services.all_services()], "statuses": Record.Status.choices,
         "query": query,
     })
 

@@ -1,7 +1,7 @@
 from django.utils import timezone
 from ninja import Router, Schema
 
-from services.catalog import SUB_KINDS
+from services import registry
 from services.models import Fee, RequiredDocument
 from workflow import definitions
 
@@ -44,7 +44,8 @@ def catalogue(request):
         fees[(fee.service, fee.sub_kind)] = fee.amount_kzt
     lang = getattr(request, "LANGUAGE_CODE", "kk")
     result = []
-    for code, kinds in SUB_KINDS.items():
+    for service in registry.all_services():
+        code, kinds = service.code, service.sub_kind_labels()
         channels = []
         for channel in ("portal", "staff", "psc"):
             d = definitions.definition_for(code, channel, today)

@@ -1,5 +1,5 @@
-"""The process definitions: BPMN files under settings.ELICENSE_DEFINITIONS_DIR,
-parsed once per process and cached.
+"""The process definitions: BPMN files in the directories registered with `add_directory` (the services
+app registers each service's definitions/ folder), parsed once per process and cached.
 
 See docs/process-definitions.md for the conventions the files follow.
 """
@@ -11,7 +11,6 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.conf import settings
 from lxml import etree
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
@@ -149,9 +148,28 @@ def definition_metadata(path: Path | str) -> dict[str, str]:
     return {**meta, "process_id": definition.process_id, "name": definition.name}
 
 
+_directories: list[Path] = []
+
+
+def add_directory(directory: Path | str) -> None:
+    """Definitions are read from this directory too (`<channel>-<version>.bpmn` files)."""
+    directory = Path(directory)
+    if directory not in _directories:
+        _directories.append(directory)
+        all_definitions.cache_clear()
+
+
+def remove_directory(directory: Path | str) -> None:
+    directory = Path(directory)
+    if directory in _directories:
+        _directories.remove(directory)
+        all_definitions.cache_clear()
+
+
 def iter_definition_files(directory: Path | str | None = None) -> list[Path]:
-    """Every `<SERVICE>/<channel>-<version>.bpmn` under the directory (default ELICENSE_DEFINITIONS_DIR), sorted."""
-    return sorted(Path(directory or settings.ELICENSE_DEFINITIONS_DIR).glob("*/*.bpmn"))
+    """Every `<channel>-<version>.bpmn` in the directory (default: every registered directory), sorted."""
+    directories = [Path(directory)] if directory else _directories
+    return sorted(path for d in directories for path in d.glob("*.bpmn"))
 
 
 def find_definition(service: str, channel: str, version: str | None = None,
@@ -160,11 +178,15 @@ def find_definition(service: str, channel: str, version: str | None = None,
     candidates = []
     for path in iter_definition_files(directory):
         file_channel, _, file_version = path.stem.partition("-")
-        if path.parent.name == service and file_channel == channel and version in (None, file_version):
+        if file_channel == channel and version in (None, file_version) and _service_of(path) == service:
             candidates.append((file_version, path))
     if not candidates:
         raise LookupError(f"no process definition for {service} {channel}" + (f" {version}" if version else ""))
     return max(candidates)[1]
+
+
+def _service_of(path: Path) -> str:
+    return read_definition(path).metadata.get("service", "")
 
 
 @functools.cache

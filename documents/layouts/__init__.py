@@ -1,6 +1,8 @@
-"""Document layouts, one module per kind of result (data, not drawing code).
+"""Document layouts (data, not drawing code): the parts every layout uses, and here one module per
+common kind of document (receipt, refusal, refusal receipt). A service's own results (licence, order,
+permit) are laid out in its package (``services/<service>/layouts.py``, its ``LAYOUTS``).
 
-Each module defines ``TITLE`` (Kazakh, Russian) and ``build(ctx) -> Layout``;
+Each layout module defines ``TITLE`` (Kazakh, Russian) and ``build(ctx) -> Layout``;
 ``documents.pdf`` draws any layout the same way: Kazakh on the left, Russian
 on the right, a row per field, the legal statement, the QR code and the
 signature stamp. ``ctx`` is a :class:`documents.context.Context`.

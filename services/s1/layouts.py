@@ -47,3 +47,6 @@ def build(ctx) -> Layout:
             Section(("ЛИЦЕНЗИЯҒА ҚОСЫМША", "ПРИЛОЖЕНИЕ К ЛИЦЕНЗИИ"), appendix, new_page=True),
         ],
     )
+
+
+LAYOUTS = {"licence": build}

@@ -32,3 +32,6 @@ def build(ctx) -> Layout:
                 if app.sub_kind != "withdraw" else
                 Field("Күшіне енуі", "Вступает в силу", ctx.date(ctx.document.issued_at)))
     return Layout(title=TITLE, subtitle=SUBJECT.get(app.sub_kind), sections=[Section(("", ""), rows + common_tail(ctx))])
+
+
+LAYOUTS = {"order": build}

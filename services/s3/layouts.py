@@ -17,3 +17,6 @@ def build(ctx) -> Layout:
               value_ru=f"до {ctx.valid_until}"),
     ]
     return Layout(title=TITLE, sections=[Section(("", ""), rows + common_tail(ctx))])
+
+
+LAYOUTS = {"permit": build}

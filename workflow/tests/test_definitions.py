@@ -1,4 +1,4 @@
-"""The process definitions (services/definitions/*/*.bpmn) against the conventions
+"""The process definitions (services/<service>/definitions/*.bpmn) against the conventions
 (docs/process-definitions.md) and against the regulations' step tables
 (workflow/tests/regulation_tables.py). No database."""
 from __future__ import annotations
@@ -21,7 +21,7 @@ from workflow import definitions, steptable
 from workflow.tests import regulation_tables
 
 REPO = Path(__file__).resolve().parents[2]
-DEFINITIONS = REPO / "services" / "definitions"
+SERVICES = REPO / "services"  # each service's definitions: services/<service>/definitions/*.bpmn
 DOC = REPO / "docs" / "process-definitions.md"
 NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
@@ -37,7 +37,20 @@ EXPECTED_FILES = {
     "S3/portal-2012.bpmn", "S3/staff-2012.bpmn",
     "S4/portal-2012.bpmn", "S4/staff-2012.bpmn",
 }
-FILES = sorted(DEFINITIONS / f for f in EXPECTED_FILES)
+
+
+def service_of(path: Path) -> str:
+    """S1 for services/s1/definitions/portal-2012.bpmn."""
+    return path.parents[1].name.upper()
+
+
+def file_of(name: str) -> Path:
+    """services/s1/definitions/portal-2012.bpmn for S1/portal-2012.bpmn."""
+    service, file_name = name.split("/")
+    return SERVICES / service.lower() / "definitions" / file_name
+
+
+FILES = sorted(file_of(f) for f in EXPECTED_FILES)
 RESULT_KIND = {"S1": "licence", "S2": "order", "S3": "permit", "S4": "permit"}
 TASKS = ("userTask", "serviceTask")
 SIZES = {"userTask": (100, 80), "serviceTask": (100, 80), "startEvent": (36, 36), "endEvent": (36, 36),
@@ -46,7 +59,7 @@ NORM_RE = re.compile(r"^(—|(≤ )?\d+(\.\d+)?(–\d+(\.\d+)?)? (s|min|minutes?
 
 
 def ids(paths):
-    return [str(p.relative_to(DEFINITIONS)) for p in paths]
+    return [f"{service_of(p)}/{p.name}" for p in paths]
 
 
 # --------------------------------------------------------------------------- the conventions doc
@@ -126,22 +139,22 @@ def bpmn(request):
 
 # --------------------------------------------------------------------------- files and schema
 def test_the_expected_files_and_only_those():
-    found = {str(p.relative_to(DEFINITIONS)) for p in definitions.iter_definition_files(DEFINITIONS)}
+    found = {f"{service_of(p)}/{p.name}" for d in SERVICES.glob("*/definitions") for p in definitions.iter_definition_files(d)}
     assert found == EXPECTED_FILES
-    assert [p for p in definitions.iter_definition_files()] == FILES  # ELICENSE_DEFINITIONS_DIR
+    assert [p for p in definitions.iter_definition_files()] == FILES  # the directories the services registered
 
 
 @pytest.mark.parametrize("path", FILES, ids=ids(FILES))
 def test_validates_against_the_spiff_schema_and_parses(path):
     parser = SpiffBpmnParser(validator=VALIDATOR)
     parser.add_bpmn_file(str(path))
-    service, (channel, version) = path.parent.name, path.stem.split("-")
+    service, (channel, version) = service_of(path), path.stem.split("-")
     spec = parser.get_spec(f"{service}_{channel}_{version}")
     assert spec.task_specs
 
 
 def test_process_metadata(bpmn):
-    service, (channel, version) = bpmn.path.parent.name, bpmn.path.stem.split("-")
+    service, (channel, version) = service_of(bpmn.path), bpmn.path.stem.split("-")
     assert bpmn.process_id == f"{service}_{channel}_{version}"
     assert bpmn.process.get("isExecutable") == "true"
     assert len(bpmn.root.findall("bpmn:process", NS)) == 1
@@ -299,7 +312,7 @@ def test_service_tasks_use_documented_operations(bpmn):
         if name == "refuse":
             assert re.fullmatch(r"'[a-z_]+'", params["reason"]), node.get("id")
         if name == "issue_result":
-            assert ast.literal_eval(params["kind"]) == RESULT_KIND[bpmn.path.parent.name]
+            assert ast.literal_eval(params["kind"]) == RESULT_KIND[service_of(bpmn.path)]
         if name == "issue_receipt":
             assert ast.literal_eval(params["kind"]) in ("receipt", "refusal_receipt")
         if name in ("refuse", "issue_result"):
@@ -415,7 +428,7 @@ def test_every_branch_runs_to_its_refusal_or_result(path):
     endings = set()
     happy = _run(path, set())
     node, operation, params = happy[-1]
-    assert (operation, params) == ("issue_result", {"kind": RESULT_KIND[path.parent.name]})
+    assert (operation, params) == ("issue_result", {"kind": RESULT_KIND[service_of(path)]})
     endings.add(node)
     expected_reason = {"auth": "authorisation_refused", "payment": "not_paid", "certificate": "signature_not_confirmed",
                        "signature": "signature_not_confirmed", "registry": "registry_data_unavailable",
@@ -436,7 +449,7 @@ def test_every_branch_runs_to_its_refusal_or_result(path):
 @pytest.mark.parametrize("key", sorted(regulation_tables.TABLES), ids="-".join)
 def test_generated_step_table_equals_the_regulation(key):
     service, channel, version = key
-    path = definitions.find_definition(service, channel, version, DEFINITIONS)
+    path = definitions.find_definition(service, channel, version, SERVICES / service.lower() / "definitions")
     generated = [tuple(getattr(r, c) for c in steptable.Row.COLUMNS) for r in steptable.step_table(path)]
     expected = regulation_tables.expected_table(key)
     assert [r[0] for r in generated] == [r[0] for r in expected]
@@ -445,7 +458,7 @@ def test_generated_step_table_equals_the_regulation(key):
 
 
 def test_every_definition_has_a_regulation_table():
-    keys = {(p.parent.name, *p.stem.split("-")) for p in FILES}
+    keys = {(service_of(p), *p.stem.split("-")) for p in FILES}
     assert keys == set(regulation_tables.TABLES)
 
 
