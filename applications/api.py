@@ -3,18 +3,22 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime
 
 from cryptography import x509
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from applications import actions
 from applications.models import Application
+from applications.queries import out, visible
+from applications.schemas import (
+    ApplicationOut, AttachmentOut, CertificateIn, CreateIn, DecisionIn, EventOut, ExchangeOut, ExecutorIn, FormIn,
+    IdentityIn, IntakeIn, PaymentOut, PayloadOut, ScansIn, SignatureIn, SignatureOut, SurveyIn, SurveyOut, TaskOut,
+)
 from applications.signing import current_revision, reason_message, reverify, signed_signature, signing_payload
 from integrations.models import ExchangeLog
 from integrations.signatures import canonical_bytes
@@ -23,261 +27,9 @@ from workflow.models import Event, WorkTask
 router = Router(tags=["applications"])
 
 
-# -- schemas --------------------------------------------------------------------
-class CreateIn(Schema):
-    service: str
-    sub_kind: str
-    channel: str = "portal"
-    region: str = ""
-    client_request_id: str = ""
-
-
-class TaskOut(Schema):
-    id: int
-    step: str
-    name: str
-    lane: str
-    action_kind: str
-    state: str
-    created_at: datetime.datetime
-    due_at: datetime.datetime | None
-    completed_at: datetime.datetime | None
-    duration_seconds: float | None
-    within_norm: bool | None
-    norm: str
-    assignee_id: int | None
-
-
-class DocumentOut(Schema):
-    kind: str
-    number: str
-    issued_at: datetime.datetime
-    content: dict
-
-
-class WaitingOut(Schema):
-    system: str
-    operation: str
-    since: datetime.datetime | None
-    attempts: int
-    next_attempt_at: datetime.datetime | None
-    message: str
-
-
-class ExchangeOut(Schema):
-    at: datetime.datetime
-    system: str
-    operation: str
-    direction: str
-    method: str
-    url: str
-    correlation_id: str
-    attempt: int
-    status_code: int | None
-    outcome: str
-    duration_ms: float
-    request_sha256: str
-    response_sha256: str
-    request_body: dict | list | None
-    response_body: dict | list | None
-    error: str
-
-
-class ApplicationOut(Schema):
-    id: int
-    number: str | None
-    service: str
-    sub_kind: str
-    channel: str
-    process_id: str
-    version: str
-    status: str
-    applicant_iin: str
-    applicant_bin: str
-    applicant_name: str
-    provider_unit: str | None
-    region: str | None
-    form: dict
-    form_version: int
-    refusal_step: str
-    refusal_reason: str
-    refusal_details: list
-    result_kind: str
-    created_at: datetime.datetime
-    registered_at: datetime.datetime | None
-    deadline_at: datetime.datetime | None
-    finished_at: datetime.datetime | None
-    open_tasks: list[TaskOut]
-    documents: list[DocumentOut]
-    waiting: WaitingOut | None = None
-
-
-class EventOut(Schema):
-    at: datetime.datetime
-    kind: str
-    step: str
-    bpmn_id: str
-    actor: str | None
-    data: dict
-
-
-class FormIn(Schema):
-    data: dict
-    version: int
-
-
-class AttachmentOut(Schema):
-    id: int
-    document_code: str
-    original_name: str
-    content_type: str
-    size: int
-    sha256: str
-    is_scan: bool
-
-
-class PaymentOut(Schema):
-    reference: str
-    amount_kzt: int
-    status: str
-    gateway_id: str
-    next_url: str
-
-
-class PayloadOut(Schema):
-    payload_b64: str
-    sha256: str
-
-
-class CertificateIn(Schema):
-    certificate_pem: str
-
-
-class SignatureIn(Schema):
-    cms_b64: str
-
-
-class VerificationOut(Schema):
-    valid: bool
-    reason: str
-    message: str
-    checked_at: datetime.datetime
-    content_unchanged: bool
-    details: dict
-
-
-class SignerCertificateOut(Schema):
-    pem: str
-    subject: str
-    issuer: str
-    serial: str
-    not_before: datetime.datetime
-    not_after: datetime.datetime
-    iin: str
-    bin: str
-
-
-class SignatureOut(Schema):
-    revision_id: int
-    revision_sha256: str
-    signed_at: datetime.datetime | None
-    certificate: SignerCertificateOut
-    certificate_check: str
-    signature_check: str
-    stored_outcome_message: str
-    reverification: VerificationOut
-
-
-class IdentityIn(Schema):
-    iin: str = ""
-    bin: str = ""
-
-
-class ScansIn(Schema):
-    documents_presented: list[str]
-
-
-class DecisionIn(Schema):
-    decision: str
-    reasons: list[str] = []
-    comment: str = ""
-
-
-class IntakeIn(IdentityIn):
-    documents_presented: list[str]
-
-
-class ExecutorIn(Schema):
-    executor_id: int
-
-
-class SurveyIn(Schema):
-    process_quality: int
-    information_quality: int
-
-
-class SurveyOut(Schema):
-    process_quality: int
-    information_quality: int
-
-
 # -- helpers --------------------------------------------------------------------
-def visible(user):
-    qs = Application.objects.all()
-    if user.is_superuser or user.kind == user.Kind.ADMINISTRATOR:
-        return qs
-    if user.kind == user.Kind.APPLICANT:
-        return qs.filter(applicant_user=user)
-    if user.kind == user.Kind.PSC_OPERATOR:
-        return qs.filter(Q(channel="psc") | Q(created_by=user))
-    if user.provider_unit_id is None:
-        return qs.filter(created_by=user)
-    return qs.filter(Q(provider_unit_id=user.provider_unit_id) | Q(created_by=user))
-
-
 def _get(request, application_id) -> Application:
     return get_object_or_404(visible(request.auth), pk=application_id)
-
-
-SYSTEM_NAMES = {
-    "registry": _("the Individuals / Legal entities registry"),
-    "payments": _("the e-government payment gateway"),
-    "documents": _("the document management system"),
-}
-
-
-def _waiting(app: Application) -> dict | None:
-    process = getattr(app, "process", None)
-    if process is None or not process.waiting_for:
-        return None
-    system = SYSTEM_NAMES.get(process.waiting_for, process.waiting_for)
-    return {
-        "system": process.waiting_for, "operation": process.waiting_operation, "since": process.waiting_since,
-        "attempts": process.attempts, "next_attempt_at": process.next_attempt_at,
-        "message": _("Waiting for %(system)s, which is not answering; the step is retried automatically "
-                     "and the request is kept.") % {"system": system},
-    }
-
-
-def out(app: Application) -> dict:
-    app = (
-        Application.objects.select_related("definition", "provider_unit", "region", "process")
-        .prefetch_related("documents")
-        .get(pk=app.pk)
-    )
-    open_tasks = WorkTask.objects.filter(application=app, state=WorkTask.State.OPEN)
-    return {
-        "id": app.pk, "number": app.number, "service": app.service, "sub_kind": app.sub_kind, "channel": app.channel,
-        "process_id": app.definition.process_id, "version": app.definition.version, "status": app.status,
-        "applicant_iin": app.applicant_iin, "applicant_bin": app.applicant_bin, "applicant_name": app.applicant_name,
-        "provider_unit": app.provider_unit.code if app.provider_unit else None,
-        "region": app.region.code if app.region else None,
-        "form": app.form_data, "form_version": app.form_version,
-        "refusal_step": app.refusal_step, "refusal_reason": app.refusal_reason, "refusal_details": app.refusal_details,
-        "result_kind": app.result_kind, "created_at": app.created_at, "registered_at": app.registered_at,
-        "deadline_at": app.deadline_at, "finished_at": app.finished_at,
-        "open_tasks": list(open_tasks), "documents": list(app.documents.all()), "waiting": _waiting(app),
-    }
 
 
 def _b64(value: str) -> bytes:

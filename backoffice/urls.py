@@ -1,6 +1,7 @@
 from django.urls import path
 
-from backoffice import admin_views, views
+from backoffice import views
+from backoffice.views import admin as admin_views
 
 app_name = "backoffice"
 urlpatterns = [

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from backoffice.views import OFFICE_LANES, admin_required
+from backoffice.views.access import OFFICE_LANES, admin_required
 from services import registry
 from services.models import Fee, ProviderUnit
 from workdays.models import WorkingDayOverride

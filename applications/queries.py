@@ -1,0 +1,63 @@
+"""What a user may see of the requests (visible) and a request as the API returns it (out, with the outside
+system it waits for)."""
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Application
+from workflow.models import WorkTask
+
+
+def visible(user):
+    qs = Application.objects.all()
+    if user.is_superuser or user.kind == user.Kind.ADMINISTRATOR:
+        return qs
+    if user.kind == user.Kind.APPLICANT:
+        return qs.filter(applicant_user=user)
+    if user.kind == user.Kind.PSC_OPERATOR:
+        return qs.filter(Q(channel="psc") | Q(created_by=user))
+    if user.provider_unit_id is None:
+        return qs.filter(created_by=user)
+    return qs.filter(Q(provider_unit_id=user.provider_unit_id) | Q(created_by=user))
+
+
+SYSTEM_NAMES = {
+    "registry": _("the Individuals / Legal entities registry"),
+    "payments": _("the e-government payment gateway"),
+    "documents": _("the document management system"),
+}
+
+
+def _waiting(app: Application) -> dict | None:
+    process = getattr(app, "process", None)
+    if process is None or not process.waiting_for:
+        return None
+    system = SYSTEM_NAMES.get(process.waiting_for, process.waiting_for)
+    return {
+        "system": process.waiting_for, "operation": process.waiting_operation, "since": process.waiting_since,
+        "attempts": process.attempts, "next_attempt_at": process.next_attempt_at,
+        "message": _("Waiting for %(system)s, which is not answering; the step is retried automatically "
+                     "and the request is kept.") % {"system": system},
+    }
+
+
+def out(app: Application) -> dict:
+    app = (
+        Application.objects.select_related("definition", "provider_unit", "region", "process")
+        .prefetch_related("documents")
+        .get(pk=app.pk)
+    )
+    open_tasks = WorkTask.objects.filter(application=app, state=WorkTask.State.OPEN)
+    return {
+        "id": app.pk, "number": app.number, "service": app.service, "sub_kind": app.sub_kind, "channel": app.channel,
+        "process_id": app.definition.process_id, "version": app.definition.version, "status": app.status,
+        "applicant_iin": app.applicant_iin, "applicant_bin": app.applicant_bin, "applicant_name": app.applicant_name,
+        "provider_unit": app.provider_unit.code if app.provider_unit else None,
+        "region": app.region.code if app.region else None,
+        "form": app.form_data, "form_version": app.form_version,
+        "refusal_step": app.refusal_step, "refusal_reason": app.refusal_reason, "refusal_details": app.refusal_details,
+        "result_kind": app.result_kind, "created_at": app.created_at, "registered_at": app.registered_at,
+        "deadline_at": app.deadline_at, "finished_at": app.finished_at,
+        "open_tasks": list(open_tasks), "documents": list(app.documents.all()), "waiting": _waiting(app),
+    }

@@ -1,0 +1,204 @@
+"""The API's request and response schemas for requests (django-ninja / pydantic); their class names are the
+OpenAPI document's schema names."""
+from __future__ import annotations
+
+import datetime
+
+from ninja import Schema
+
+
+class CreateIn(Schema):
+    service: str
+    sub_kind: str
+    channel: str = "portal"
+    region: str = ""
+    client_request_id: str = ""
+
+
+class TaskOut(Schema):
+    id: int
+    step: str
+    name: str
+    lane: str
+    action_kind: str
+    state: str
+    created_at: datetime.datetime
+    due_at: datetime.datetime | None
+    completed_at: datetime.datetime | None
+    duration_seconds: float | None
+    within_norm: bool | None
+    norm: str
+    assignee_id: int | None
+
+
+class DocumentOut(Schema):
+    kind: str
+    number: str
+    issued_at: datetime.datetime
+    content: dict
+
+
+class WaitingOut(Schema):
+    system: str
+    operation: str
+    since: datetime.datetime | None
+    attempts: int
+    next_attempt_at: datetime.datetime | None
+    message: str
+
+
+class ExchangeOut(Schema):
+    at: datetime.datetime
+    system: str
+    operation: str
+    direction: str
+    method: str
+    url: str
+    correlation_id: str
+    attempt: int
+    status_code: int | None
+    outcome: str
+    duration_ms: float
+    request_sha256: str
+    response_sha256: str
+    request_body: dict | list | None
+    response_body: dict | list | None
+    error: str
+
+
+class ApplicationOut(Schema):
+    id: int
+    number: str | None
+    service: str
+    sub_kind: str
+    channel: str
+    process_id: str
+    version: str
+    status: str
+    applicant_iin: str
+    applicant_bin: str
+    applicant_name: str
+    provider_unit: str | None
+    region: str | None
+    form: dict
+    form_version: int
+    refusal_step: str
+    refusal_reason: str
+    refusal_details: list
+    result_kind: str
+    created_at: datetime.datetime
+    registered_at: datetime.datetime | None
+    deadline_at: datetime.datetime | None
+    finished_at: datetime.datetime | None
+    open_tasks: list[TaskOut]
+    documents: list[DocumentOut]
+    waiting: WaitingOut | None = None
+
+
+class EventOut(Schema):
+    at: datetime.datetime
+    kind: str
+    step: str
+    bpmn_id: str
+    actor: str | None
+    data: dict
+
+
+class FormIn(Schema):
+    data: dict
+    version: int
+
+
+class AttachmentOut(Schema):
+    id: int
+    document_code: str
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    is_scan: bool
+
+
+class PaymentOut(Schema):
+    reference: str
+    amount_kzt: int
+    status: str
+    gateway_id: str
+    next_url: str
+
+
+class PayloadOut(Schema):
+    payload_b64: str
+    sha256: str
+
+
+class CertificateIn(Schema):
+    certificate_pem: str
+
+
+class SignatureIn(Schema):
+    cms_b64: str
+
+
+class VerificationOut(Schema):
+    valid: bool
+    reason: str
+    message: str
+    checked_at: datetime.datetime
+    content_unchanged: bool
+    details: dict
+
+
+class SignerCertificateOut(Schema):
+    pem: str
+    subject: str
+    issuer: str
+    serial: str
+    not_before: datetime.datetime
+    not_after: datetime.datetime
+    iin: str
+    bin: str
+
+
+class SignatureOut(Schema):
+    revision_id: int
+    revision_sha256: str
+    signed_at: datetime.datetime | None
+    certificate: SignerCertificateOut
+    certificate_check: str
+    signature_check: str
+    stored_outcome_message: str
+    reverification: VerificationOut
+
+
+class IdentityIn(Schema):
+    iin: str = ""
+    bin: str = ""
+
+
+class ScansIn(Schema):
+    documents_presented: list[str]
+
+
+class DecisionIn(Schema):
+    decision: str
+    reasons: list[str] = []
+    comment: str = ""
+
+
+class IntakeIn(IdentityIn):
+    documents_presented: list[str]
+
+
+class ExecutorIn(Schema):
+    executor_id: int
+
+
+class SurveyIn(Schema):
+    process_quality: int
+    information_quality: int
+
+
+class SurveyOut(Schema):
+    process_quality: int
+    information_quality: int

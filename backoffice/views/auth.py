@@ -1,0 +1,91 @@
+"""Log-in and log-out (login and password, P1/C1) and the officer's own signing certificate."""
+from __future__ import annotations
+
+from cryptography.x509.oid import NameOID
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from backoffice.views.access import STAFF_KINDS, staff_required
+
+
+# -- log-in: login and password (P1/C1), then the officer's own certificate -----------------------------
+class StaffAuthenticationForm(AuthenticationForm):
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not (user.is_superuser or user.kind in STAFF_KINDS):
+            raise ValidationError(_("The back office is for the provider's officers, PSC operators and administrators."),
+                                  code="not_staff")
+
+
+def login_view(request):
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+        next_url = ""
+    form = StaffAuthenticationForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.get_user()
+        login(request, user)
+        if user.kind == User.Kind.OFFICER:
+            return redirect(f"{reverse('backoffice:certificate')}?next={next_url or reverse('backoffice:queue')}")
+        if user.kind == User.Kind.PSC_OPERATOR and not next_url:
+            return redirect("pscdesk:queue")
+        return redirect(next_url or "backoffice:queue")
+    return render(request, "backoffice/login.html", {"form": form, "next": next_url})
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    return redirect("backoffice:login")
+
+
+def _certificate_facts(user) -> dict | None:
+    """The officer's signing certificate (demo: issued from the demo PKI, documents.keys)."""
+    from documents import keys
+
+    try:
+        identity = keys.signing_identity(user)
+    except RuntimeError:
+        return None
+    cert = identity.cert
+
+    def attr(oid):
+        values = cert.subject.get_attributes_for_oid(oid)
+        return values[0].value if values else ""
+    return {
+        "subject": attr(NameOID.COMMON_NAME), "organisation": attr(NameOID.ORGANIZATION_NAME),
+        "serial": format(cert.serial_number, "x"),
+        "issuer": ", ".join(a.value for a in cert.issuer.get_attributes_for_oid(NameOID.COMMON_NAME)),
+        "not_before": cert.not_valid_before_utc, "not_after": cert.not_valid_after_utc,
+        "valid": cert.not_valid_before_utc <= timezone.now() <= cert.not_valid_after_utc,
+    }
+
+
+@staff_required
+def certificate(request):
+    next_url = request.POST.get("next") or request.GET.get("next") or reverse("backoffice:queue")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        next_url = reverse("backoffice:queue")
+    facts = _certificate_facts(request.user) if request.user.kind != User.Kind.ADMINISTRATOR else None
+    if request.method == "POST" and facts:
+        request.session["office_certificate"] = facts["serial"]
+        messages.success(request, _("Your certificate is chosen: the results you decide are signed with it."))
+        return redirect(next_url)
+    return render(request, "backoffice/certificate.html", {
+        "facts": facts, "next": next_url, "chosen": request.session.get("office_certificate"),
+        "demo": getattr(settings, "ELICENSE_DEMO_OFFICER_KEYS", True)})
+
+
+def _certificate_chosen(request) -> bool:
+    facts_serial = request.session.get("office_certificate")
+    return bool(facts_serial)

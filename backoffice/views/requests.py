@@ -1,0 +1,229 @@
+"""A request's page (its steps, history, signature, exchanges), its attachments' download, and the step
+actions and decisions taken on it."""
+from __future__ import annotations
+
+from cryptography.x509.oid import NameOID
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from applications import actions
+from applications.queries import visible
+from applications.models import Application, Attachment
+from applications.signing import reverify, signed_signature
+from backoffice import sla
+from backoffice.views.access import OFFICE_LANES, _message, staff_required
+from backoffice.views.auth import _certificate_chosen
+from core.errors import DomainError
+from integrations.models import ExchangeLog
+from portal.formfields import describe
+from portal.labels import CHANNELS, EVENTS, LANES, RESULT_KINDS, STEPS, localized
+from services import registry
+from services.labels import bpmn_labels
+from services.models import QualificationRequirement, RequiredDocument
+from workflow import engine
+from workflow.models import Event, WorkTask
+
+# The steps that end in a result signed with the officer's key: the officer chooses the certificate first.
+SIGNING_STEPS = {"decide", "sign_result"}
+STATUS_LABELS = dict(Application.Status.choices)
+
+
+# -- a request's page ------------------------------------------------------------------------------
+def _get(request, application_id) -> Application:
+    return get_object_or_404(visible(request.user).select_related("definition", "provider_unit", "region", "process"),
+                             pk=application_id)
+
+
+def _registry_rows(data: dict) -> list[tuple[str, str]]:
+    labels = {
+        "iin": _("IIN"), "bin": _("BIN"), "last_name": _("surname"), "first_name": _("given name"),
+        "patronymic": _("patronymic"), "birth_date": _("date of birth"), "status": _("status in the registry"),
+        "name": _("name"), "legal_form": _("legal form"), "address": _("address"), "head_iin": _("head's IIN"),
+        "head_name": _("head"), "registered_on": _("registered on"), "oked": _("activity code (OKED)"),
+    }
+    rows = []
+    for key, value in (data or {}).items():
+        if isinstance(value, (dict, list)):
+            continue
+        rows.append((labels.get(key, key.replace("_", " ")), value))
+    return rows
+
+
+def _signature_report(app) -> dict | None:
+    from cryptography import x509
+
+    sig = signed_signature(app)
+    if sig is None:
+        return None
+    cert = x509.load_pem_x509_certificate(sig.certificate_pem.encode())
+    def cn(name):
+        values = name.get_attributes_for_oid(NameOID.COMMON_NAME)
+        return values[0].value if values else name.rfc4514_string()
+    return {"signature": sig, "subject": cn(cert.subject), "issuer": cn(cert.issuer),
+            "serial": format(cert.serial_number, "x"), "not_before": cert.not_valid_before_utc,
+            "not_after": cert.not_valid_after_utc, "check": reverify(app, sig)}
+
+
+DETAIL_KEYS = ("number", "incoming_number", "reference")
+EVENT_LABELS = {"step_open": gettext_lazy("Step opened"), "step_done": gettext_lazy("Step done")}
+
+
+def _history(app) -> list[dict]:
+    rows = []
+    for e in Event.objects.filter(application=app).select_related("actor"):
+        label = EVENTS.get(e.kind) or EVENT_LABELS.get(e.kind)
+        rows.append({"at": e.at, "label": label or e.kind.replace("_", " "), "step": e.step,
+                     "actor": e.actor,
+                     "detail": " ".join(str(v) for k, v in (e.data or {}).items() if k in DETAIL_KEYS)[:300]})
+    return rows
+
+
+def _executors(app):
+    return User.objects.filter(provider_unit_id=app.provider_unit_id, groups__name="executor",
+                               is_active=True).order_by("last_name", "username")
+
+
+def _action_panels(request, app, open_tasks) -> list[dict]:
+    user = request.user
+    panels = []
+    for t in open_tasks:
+        if not actions.may_complete(user, app, t):
+            continue
+        panel = {"task": t, "kind": t.action_kind, "label": STEPS.get(t.action_kind, t.name),
+                 "needs_certificate": t.action_kind in SIGNING_STEPS and not _certificate_chosen(request)}
+        if t.action_kind == "decide":
+            panel["requirements"] = [{"code": q.code, "text": localized(q, "text"), "reason": localized(q, "refusal_reason")}
+                                     for q in QualificationRequirement.objects.filter(service=app.service).order_by("id")]
+            panel["documents"] = [{"code": d.code, "name": localized(d, "name")}
+                                  for d in RequiredDocument.objects.filter(service=app.service, sub_kind__in=["", app.sub_kind])
+                                  .order_by("id")]
+        elif t.action_kind == "assign_executor":
+            panel["executors"] = _executors(app)
+        panels.append(panel)
+    return panels
+
+
+@staff_required
+def request_detail(request, application_id):
+    app = _get(request, application_id)
+    now = timezone.now()
+    tasks = list(WorkTask.objects.filter(application=app).select_related("assignee", "completed_by"))
+    open_tasks = [t for t in tasks if t.state == WorkTask.State.OPEN]
+    documents = {d.code: localized(d, "name") for d in RequiredDocument.objects.filter(service=app.service)}
+    service = registry.get(app.service)
+    labels = bpmn_labels()
+    context = {
+        "app": app, "title": service.title, "sub_kind": service.sub_kind_label(app.sub_kind),
+        "channel": CHANNELS.get(app.channel, app.channel), "status": STATUS_LABELS.get(app.status, app.status),
+        "app_sla": sla.for_application(app, now),
+        "tasks": [{"t": t, "label": STEPS.get(t.action_kind) or labels.get(t.name, t.name), "sla": sla.for_task(t, now),
+                   "lane": OFFICE_LANES.get(t.lane) or LANES.get(t.lane, t.lane)} for t in tasks],
+        "current_bpmn_ids": " ".join(t.bpmn_id for t in open_tasks),
+        "done_bpmn_ids": " ".join(t.bpmn_id for t in tasks if t.state == WorkTask.State.DONE),
+        "current_steps": [STEPS.get(t.action_kind, t.name) for t in open_tasks],
+        "registry_rows": _registry_rows(app.registry_data),
+        "attachments": [{"a": a, "name": documents.get(a.document_code, a.document_code)}
+                        for a in app.attachments.order_by("uploaded_at")],
+        "results": [{"d": d, "kind": RESULT_KINDS.get(d.kind, d.kind)} for d in app.documents.order_by("issued_at")],
+        "exchanges": ExchangeLog.objects.filter(application=app).order_by("at", "id")[:200],
+        "signature": _signature_report(app),
+        "history": _history(app),
+        "panels": _action_panels(request, app, open_tasks),
+        "form_fields": describe(service.sub_kind(app.sub_kind).form, app.form_data) if service.has_sub_kind(app.sub_kind) else [],
+        "refusal_texts": _refusal_texts(app),
+        "diagram_labels": {name: str(label) for name, label in labels.items()},
+        "section": "queue",
+    }
+    return render(request, "backoffice/request.html", context)
+
+
+def _refusal_texts(app) -> list[str]:
+    if app.status != Application.Status.REFUSED:
+        return []
+    qualification = {q.code: localized(q, "refusal_reason") for q in QualificationRequirement.objects.filter(service=app.service)}
+    documents = {d.code: localized(d, "name") for d in RequiredDocument.objects.filter(service=app.service)}
+    texts = []
+    for reason in app.refusal_details or []:
+        reason = str(reason)
+        if reason.startswith("missing:"):
+            texts.append(_("Missing document: %(name)s") % {"name": documents.get(reason[8:], reason[8:])})
+        else:
+            texts.append(qualification.get(reason, reason))
+    return texts
+
+
+@staff_required
+def attachment(request, application_id, attachment_id):
+    app = _get(request, application_id)
+    a = get_object_or_404(Attachment, application=app, pk=attachment_id)
+    response = FileResponse(a.file.open("rb"), content_type=a.content_type, as_attachment=True,
+                            filename=a.original_name)
+    return response
+
+
+# -- actions on the request page --------------------------------------------------------------------
+@require_POST
+@staff_required
+def act(request, application_id):
+    app = _get(request, application_id)
+    kind = request.POST.get("action", "")
+    user = request.user
+    if ("decide" if kind in ("approve", "refuse") else kind) in SIGNING_STEPS and not _certificate_chosen(request):
+        messages.warning(request, _("Choose your certificate first: the result is signed with it."))
+        return redirect(f"{reverse('backoffice:certificate')}?next={reverse('backoffice:request', args=[app.pk])}")
+    try:
+        if kind == "approve" or kind == "refuse":
+            _decide(request, app, kind)
+        elif kind == "register_incoming":
+            actions.register_incoming(app.pk, user)
+        elif kind == "put_on_portal":
+            actions.put_on_portal(app.pk, user)
+        elif kind == "assign_unit":
+            actions.assign_unit(app.pk, user)
+        elif kind == "assign_executor":
+            try:
+                executor_id = int(request.POST.get("executor_id", ""))
+            except ValueError:
+                executor_id = 0
+            actions.assign_executor(app.pk, user, executor_id=executor_id)
+        elif kind == "sign_result":
+            actions.sign_result(app.pk, user)
+        else:
+            raise Http404
+    except engine.StepNotOpen as err:
+        messages.error(request, _message(err))
+    except DomainError as err:
+        messages.error(request, _message(err))
+    else:
+        messages.success(request, _("Done: %(step)s.") % {"step": STEPS.get("decide" if kind in ("approve", "refuse") else kind, kind)})
+    return redirect("backoffice:request", app.pk)
+
+
+def _decide(request, app, kind):
+    """The qualification check as a checklist: every item met → approval; the items marked not met (and the
+    documents marked missing) are the refusal's reasons, with the officer's comment."""
+    requirements = list(QualificationRequirement.objects.filter(service=app.service).values_list("code", flat=True))
+    failed = [code for code in requirements if request.POST.get(f"req-{code}") == "not_met"]
+    unanswered = [code for code in requirements if request.POST.get(f"req-{code}") not in ("met", "not_met")]
+    missing = [f"missing:{code}" for code in request.POST.getlist("missing")]
+    comment = request.POST.get("comment", "").strip()
+    if kind == "approve":
+        if failed or missing:
+            raise actions.InvalidInput(_("Items are marked as not met: refuse with these reasons, or correct the checklist."),
+                                       code="checklist_failed")
+        if unanswered:
+            raise actions.InvalidInput(_("Work through every item of the checklist before deciding."),
+                                       code="checklist_incomplete")
+        actions.decide(app.pk, request.user, decision="approve", comment=comment)
+    else:
+        if not (failed or missing or comment):
+            raise actions.InvalidInput(_("A refusal must give its reasons: mark the items not met or write the reason."),
+                                       code="reasons_required")
+        actions.decide(app.pk, request.user, decision="refuse", reasons=failed + missing, comment=comment)

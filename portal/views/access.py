@@ -1,0 +1,30 @@
+"""Who may use the portal's request pages (the applicant, on their own requests) and the actions' errors as
+messages."""
+from __future__ import annotations
+
+import functools
+
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+
+from applications.models import Application
+from core.errors import DomainError
+
+
+def applicant_required(view):
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated or user.kind != user.Kind.APPLICANT:
+            return redirect(f"{reverse('portal:login')}?next={request.get_full_path()}")
+        return view(request, *args, **kwargs)
+    return wrapped
+
+
+def _mine(request, application_id) -> Application:
+    return get_object_or_404(Application.objects.select_related("definition", "provider_unit", "region"),
+                             pk=application_id, applicant_user=request.user)
+
+
+def _error_message(err: DomainError) -> str:
+    return str(err.message)
