@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -86,13 +86,19 @@ def _locked(application_id) -> Application:
 
 
 def _complete(application_id, actor, action_kind: str, data: dict | None = None, before=None) -> Application:
+    """Complete the open step ``action_kind`` of the locked request with ``data``.
+
+    ``before(app, task, context)`` runs first, under the lock: it checks and changes what the step needs,
+    returns more data for the process, and may put into ``context`` what the run's operations should know
+    without asking again (a check it made)."""
     with transaction.atomic():
         app = _locked(application_id)
         task = engine.open_task(app, action_kind)
         if not may_complete(actor, app, task):
             raise engine.NotAllowed()
-        extra = before(app, task) if before else None
-        engine.complete_user_task(app, task, actor, {**(data or {}), **(extra or {})})
+        context = {}
+        extra = before(app, task, context) if before else None
+        engine.complete_user_task(app, task, actor, {**(data or {}), **(extra or {})}, context=context)
     return app
 
 
@@ -144,11 +150,9 @@ def _prefill_from_registry(app, actor):
 
     Best effort: the portal applicant is already identified by their EDS, so a registry that is down or
     does not know them leaves the fields as the account has them (the history says which)."""
-    from workflow.operations import registry_lookup
-
     try:
         with about(app):
-            result = registry_lookup(app.applicant_iin, app.applicant_bin)
+            result = adapters.registry_lookup(app.applicant_iin, app.applicant_bin)
     except AdapterUnavailable as exc:
         engine.record_event(app, "registry_prefill", actor, None, status="unavailable", system=exc.system)
         return
@@ -239,7 +243,7 @@ def _missing_documents(app, presented: set[str]) -> list[str]:
 
 def finish_filling(application_id, actor) -> Application:
     """Step 3 (portal): the applicant finishes the form; it is frozen as the revision to sign."""
-    def before(app, task):
+    def before(app, task, context):
         cleaned = validate_form(app)
         missing = _missing_documents(app, set(app.attachments.values_list("document_code", flat=True)))
         if missing:
@@ -299,17 +303,6 @@ def start_payment(application_id, actor) -> Payment:
     if unavailable:
         raise OutsideSystemUnavailable(system=unavailable.system)
     return payment
-
-
-def confirm_payment(payment: Payment) -> str:
-    """C2: the gateway's word on the payment (paid / declined / cancelled / created). Raises AdapterUnavailable."""
-    gateway_payment = adapters.payments().status(payment.gateway_id)
-    fact = gateway_payment.fact
-    fields = dict(gateway_status=gateway_payment.status, last_polled_at=timezone.now())
-    if fact != Payment.Status.CREATED and payment.status == Payment.Status.CREATED:
-        fields.update(status=fact, settled_at=timezone.now(), reported_by="status")
-    Payment.objects.filter(pk=payment.pk).update(**fields)
-    return fact
 
 
 def report_payment(gateway_payment, source: str) -> tuple[Application | None, bool]:
@@ -395,11 +388,36 @@ def abandon_payment(application_id, actor) -> Application:
             report_payment(cancelled, "status")
             return Application.objects.get(pk=application_id)
 
-    def before(app, task):
+    def before(app, task, context):
         app.payments.filter(status=Payment.Status.CREATED).update(
             status=Payment.Status.CANCELLED, gateway_status="cancelled", settled_at=timezone.now(), reported_by="applicant")
         return {"payment_reported": "abandoned"}
     return _complete(application_id, actor, "pay", before=before)
+
+
+def process_waiting(now=None, limit: int = 100) -> dict:
+    """One pass of the worker: resume the requests whose waiting step is due for another attempt (each under
+    its row lock; SKIP LOCKED on PostgreSQL, so several workers share them and an action holding a request
+    is not waited for), then reconcile payments whose callback never came."""
+    now = now or timezone.now()
+    due = engine.due_for_retry(now, limit)
+    resumed = still_waiting = 0
+    for application_id in due:
+        with transaction.atomic():
+            qs = Application.objects.select_related("definition", "process").filter(
+                pk=application_id, process__waiting_for__gt="", process__next_attempt_at__lte=now)
+            if connection.features.has_select_for_update_skip_locked:
+                qs = qs.select_for_update(of=("self",), skip_locked=True)
+            app = qs.first()
+            if app is None:  # another worker has it, or it moved on meanwhile
+                continue
+            run = engine.resume(app)
+            if run.waiting is None:
+                resumed += 1
+            else:
+                still_waiting += 1
+    reconciled = reconcile_payments(now)
+    return {"due": len(due), "resumed": resumed, "still_waiting": still_waiting, "payments_reconciled": reconciled}
 
 
 # -- signing --------------------------------------------------------------------------
@@ -424,11 +442,13 @@ def _attempt_failed(application_id, actor, action_kind: str, error: RevocationUn
 
 
 def choose_certificate(application_id, actor, certificate_pem: str) -> Application:
-    def before(app, task):
+    def before(app, task, context):
         revision = current_revision(app)
-        Signature.objects.create(application=app, revision=revision, certificate_pem=certificate_pem)
+        signature = Signature.objects.create(application=app, revision=revision, certificate_pem=certificate_pem)
         # Checked before the step completes: an unknown revocation status must not refuse the request.
-        _check_revocation_known(check_chosen_certificate(app, at=timezone.now()))
+        result = check_chosen_certificate(app, at=timezone.now(), signature=signature)
+        _check_revocation_known(result)
+        context["certificate_check"] = result  # the step's operation (C3) uses this check
         return {"certificate_chosen": True}
     try:
         return _complete(application_id, actor, "choose_certificate", before=before)
@@ -438,11 +458,13 @@ def choose_certificate(application_id, actor, certificate_pem: str) -> Applicati
 
 
 def sign(application_id, actor, cms_der: bytes) -> Application:
-    def before(app, task):
+    def before(app, task, context):
         signature = latest_signature(app)
         signature.cms = cms_der
         signature.save(update_fields=["cms"])
-        _check_revocation_known(verify_latest_signature(app, at=timezone.now()))
+        result = verify_latest_signature(app, at=timezone.now(), signature=signature)
+        _check_revocation_known(result)
+        context["signature_check"] = result  # the step's operation uses this verification
         return {"signed": True}
     try:
         return _complete(application_id, actor, "sign", before=before)
@@ -469,7 +491,7 @@ def enter_application(application_id, actor, *, iin: str = "", bin: str = "") ->
     """P3 (staff): the officer enters the applicant's identity and the form (saved with save_form)."""
     iin, bin_ = _identify(iin, bin)
 
-    def before(app, task):
+    def before(app, task, context):
         cleaned = validate_form(app)
         app.applicant_iin, app.applicant_bin, app.form_data = iin, bin_, cleaned
         app.save(update_fields=["applicant_iin", "applicant_bin", "form_data"])
@@ -479,7 +501,7 @@ def enter_application(application_id, actor, *, iin: str = "", bin: str = "") ->
 
 def attach_scans(application_id, actor, *, documents_presented: list[str]) -> Application:
     """P6 (staff): the officer marks the paper documents presented; their scans must be attached."""
-    def before(app, task):
+    def before(app, task, context):
         scanned = set(app.attachments.filter(is_scan=True).values_list("document_code", flat=True))
         presented = set(documents_presented)
         if presented - scanned:
@@ -507,7 +529,7 @@ def decide(application_id, actor, *, decision: str, reasons: list[str] | None = 
 def psc_intake(application_id, actor, *, iin: str = "", bin: str = "", documents_presented: list[str]) -> Application:
     iin, bin_ = _identify(iin, bin)
 
-    def before(app, task):
+    def before(app, task, context):
         validate_form(app)
         app.applicant_iin, app.applicant_bin = iin, bin_
         app.save(update_fields=["applicant_iin", "applicant_bin"])
@@ -551,7 +573,7 @@ def assign_unit(application_id, actor) -> Application:
 def assign_executor(application_id, actor, *, executor_id: int) -> Application:
     from accounts.models import User
 
-    def before(app, task):
+    def before(app, task, context):
         executor = User.objects.filter(pk=executor_id, provider_unit_id=app.provider_unit_id, groups__name="executor").first()
         if executor is None:
             raise InvalidInput(_("The executor must be an executor of the provider unit."), code="executor_invalid")

@@ -12,7 +12,7 @@ def issue_document(run, kind: str, **content) -> ResultDocument:
     from documents.produce import produce
     from registry.records import record_result
 
-    app = run.application
+    app = run.subject
     body = {
         "service": app.service,
         "sub_kind": app.sub_kind,

@@ -1,9 +1,10 @@
 """Binding signatures to what was shown: the canonical bytes of a revision.
 
-A check's result is kept on the request object for the rest of the action
-(``_checked``): the action checks before it completes its step (to answer
-"revocation status unavailable, try later" without moving the process), and
-the engine's operation then uses the same result instead of checking again.
+The actions check a certificate or a signature before they complete their step
+(to answer "revocation status unavailable, try later" without moving the
+process) and hand the result to the engine's operation in the run's context
+(applications.actions → workflow.engine.complete_user_task), so each is
+checked once per attempt.
 """
 from __future__ import annotations
 
@@ -52,43 +53,29 @@ def signing_payload(application) -> bytes:
 
 
 def latest_signature(application) -> Signature | None:
-    """The current signing attempt (read once per request object)."""
-    if getattr(application, "_latest_signature", None) is None:
-        application._latest_signature = application.signatures.order_by("-id").first()
-    return application._latest_signature
+    """The current signing attempt."""
+    return application.signatures.order_by("-id").first()
 
 
-def _checked(application, kind: str, signature, compute):
-    cache = application.__dict__.setdefault("_checked", {})
-    key = (kind, signature.pk)
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]
+def check_chosen_certificate(application, at, signature: Signature | None = None) -> CheckResult:
+    """Check the certificate of the signing attempt (default: the latest) and record the outcome on it."""
+    signature = signature or latest_signature(application)
+    result = adapters.signatures().check_certificate(
+        signature.certificate_pem.encode(), applicant_iin=application.applicant_iin,
+        applicant_bin=application.applicant_bin, purpose="sign", at=at,
+    )
+    Signature.objects.filter(pk=signature.pk).update(
+        certificate_check=result.reason, signer_iin=result.subject_iin or "", signer_bin=result.subject_bin or ""
+    )
+    return result
 
 
-def check_chosen_certificate(application, at):
-    signature = latest_signature(application)
-
-    def check():
-        result = adapters.signatures().check_certificate(
-            signature.certificate_pem.encode(), applicant_iin=application.applicant_iin,
-            applicant_bin=application.applicant_bin, purpose="sign", at=at,
-        )
-        Signature.objects.filter(pk=signature.pk).update(
-            certificate_check=result.reason, signer_iin=result.subject_iin or "", signer_bin=result.subject_bin or ""
-        )
-        return result
-    return _checked(application, "certificate", signature, check)
-
-
-def verify_latest_signature(application, at):
-    signature = latest_signature(application)
-
-    def check():
-        result = verify_signature(application, signature, at)
-        Signature.objects.filter(pk=signature.pk).update(signature_check=result.reason, signed_at=at)
-        return result
-    return _checked(application, "signature", signature, check)
+def verify_latest_signature(application, at, signature: Signature | None = None) -> CheckResult:
+    """Verify the signing attempt's CMS (default: the latest attempt's) and record the outcome on it."""
+    signature = signature or latest_signature(application)
+    result = verify_signature(application, signature, at)
+    Signature.objects.filter(pk=signature.pk).update(signature_check=result.reason, signed_at=at)
+    return result
 
 
 def content_unchanged(application, revision) -> bool:

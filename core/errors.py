@@ -6,6 +6,17 @@ cause surfaces as a 500.
 from django.utils.translation import gettext_lazy as _
 
 
+class Unavailable(Exception):
+    """An outside system could not be reached (or kept failing): whoever needs it waits and tries again.
+
+    The workflow engine puts a service task that raises it back to wait (workflow.engine); the outside-system
+    adapters raise it (integrations.adapters.AdapterUnavailable)."""
+
+    def __init__(self, system: str, operation: str = "", detail: str = ""):
+        super().__init__(f"{system} unavailable ({operation}): {detail}")
+        self.system, self.operation, self.detail = system, operation, detail
+
+
 class DomainError(Exception):
     code = "error"
     status = 400

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from api.urls import api
-from core.views import index
+from web.views import index
 
 urlpatterns = [
     path("", index, name="index"),

@@ -11,13 +11,11 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
+from core.errors import Unavailable
 
-class AdapterUnavailable(Exception):
+
+class AdapterUnavailable(Unavailable):
     """The outside system could not be reached (or kept failing); the step waits and is retried."""
-
-    def __init__(self, system: str, operation: str = "", detail: str = ""):
-        super().__init__(f"{system} unavailable ({operation}): {detail}")
-        self.system, self.operation, self.detail = system, operation, detail
 
 
 @functools.cache
@@ -27,6 +25,12 @@ def _instance(name: str):
 
 def registry():
     return _instance("registry")
+
+
+def registry_lookup(iin: str, bin_: str):
+    """The Legal-entities registry for a BIN, else the Individuals registry for the IIN (may raise
+    AdapterUnavailable)."""
+    return registry().legal_entity(bin_) if bin_ else registry().individual(iin)
 
 
 def payments():

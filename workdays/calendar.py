@@ -17,7 +17,7 @@ Deadlines (`due_at`) are documented with examples in docs/deadlines.md.
 Caching: the library calendar is computed once per year per process
 (`functools.lru_cache`); the override table is read whole, kept for
 `OVERRIDES_TTL` seconds and dropped at once when a row is saved or deleted
-(signals in workdays.models, also on transaction commit). A deadline
+(signals in workdays.signals, also on transaction commit). A deadline
 computation therefore costs at most one query, not one per day.
 """
 from __future__ import annotations

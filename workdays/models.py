@@ -7,8 +7,6 @@ all of that, both ways: a Saturday the government made a working day, or a
 day off the library does not know about (see docs/deadlines.md).
 """
 from django.db import models
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,11 +30,3 @@ class WorkingDayOverride(models.Model):
     def __str__(self):
         kind = _("working day") if self.is_working_day else _("day off")
         return f"{self.date.isoformat()}: {kind}"
-
-
-@receiver(post_save, sender=WorkingDayOverride, dispatch_uid="workdays_override_saved")
-@receiver(post_delete, sender=WorkingDayOverride, dispatch_uid="workdays_override_deleted")
-def _invalidate_override_cache(sender, using=None, **kwargs):
-    from workdays.calendar import invalidate_overrides
-
-    invalidate_overrides(using)

@@ -1,20 +1,26 @@
-"""Running requests through their process definitions with SpiffWorkflow.
+"""Running a subject (a request) through its process definition with SpiffWorkflow.
+
+The engine is generic: it knows BPMN, work tasks and history, not what a request, a payment or a
+signature is. The layer whose records run processes (applications) tells it what it needs through a
+`Host` (`configure()`), and registers the service-task operations (workflow.operations). The subject
+is any model instance with a `definition` (a ProcessDefinition row) and a `process` (its
+ProcessInstance); the engine's tables refer to it by foreign key.
 
 `start()`, `complete_user_task()` and `resume()` are the only ways a process
-moves. They run inside the caller's transaction (the `applications.actions` functions
-hold the request's row lock) and write, in a constant number of queries:
-the engine state (once), the open/finished work tasks, and the history
-events of every step that ran.
+moves. They run inside the caller's transaction (the caller holds the subject's
+row lock) and write, in a constant number of queries: the engine state (once),
+the open/finished work tasks, and the history events of every step that ran.
 
 Waiting on an outside system: when a service task's operation raises
-`integrations.adapters.AdapterUnavailable`, the task is put back to READY, the
-process is saved as it stands, the instance is marked waiting (system, attempt
-count, next retry time) and the history says "waiting"; the action that moved
-the process succeeds. `resume()` (run by `manage.py process_waiting`) runs the
-waiting task again; nothing that already happened runs twice.
+`core.errors.Unavailable`, the task is put back to READY, the process is saved
+as it stands, the instance is marked waiting (system, attempt count, next retry
+time) and the history says "waiting"; the action that moved the process
+succeeds. `resume()` runs the waiting task again; nothing that already happened
+runs twice.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import uuid
@@ -28,10 +34,9 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
-from core.errors import DomainError
-from integrations.adapters import AdapterUnavailable
+from core.errors import DomainError, Unavailable
 from workdays.calendar import due_at
-from workflow import definitions
+from workflow import definitions, operations
 from workflow.models import Event, ProcessDefinition, ProcessInstance, WorkTask
 
 SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
@@ -49,36 +54,63 @@ class NotAllowed(DomainError):
     default_message = _("You may not act on this step of this request.")
 
 
+class Host:
+    """What the layer whose subjects run processes tells the engine. The default knows nothing."""
+
+    def initial_data(self, subject) -> dict:
+        """The process's data at its start (what the definition's conditions may read)."""
+        return {}
+
+    def context(self, run):
+        """A context the engine steps (service tasks) of a run execute in."""
+        return contextlib.nullcontext()
+
+    def open_task_fields(self, run, node: definitions.Node, task) -> dict:
+        """Fields of a new open WorkTask besides the node's own: assignee, provider_unit, due_at …"""
+        return {}
+
+
+_host = Host()
+
+
+def configure(host: Host) -> None:
+    """The host every run uses from now on (applications sets it in its app's ready())."""
+    global _host
+    _host = host
+
+
 class _ScriptEngine(PythonScriptEngine):
-    """Service tasks call the project's operations with the run's context."""
+    """Service tasks call the registered operations with the run."""
 
     def __init__(self, run: "Run"):
         super().__init__()
         self.run = run
 
     def call_service(self, task, operation_name, operation_params):
-        from workflow.operations import OPERATIONS
-
         params = {name: p["value"] for name, p in operation_params.items()}
-        result = OPERATIONS[operation_name](self.run, self.run.node(task), task.data, **params)
+        result = operations.get(operation_name)(self.run, self.run.node(task), task.data, **params)
         return json.dumps(result)
 
 
 class Run:
-    """One movement of one request's process, from load to save."""
+    """One movement of one subject's process, from load to save.
 
-    def __init__(self, application, actor=None):
-        self.application = application
+    ``context`` carries what the caller already knows to the operations of this run (e.g. the result of
+    a check the action made before completing its step); it is not stored."""
+
+    def __init__(self, subject, actor=None, context: dict | None = None):
+        self.subject = subject
         self.actor = actor
+        self.context = dict(context or {})
         self.now = timezone.now()
         self.definition = definitions.definition_by_process_id(
-            application.definition.process_id, application.definition.sha256
+            subject.definition.process_id, subject.definition.sha256
         )
         self.events: list[Event] = []
         self.finished: list[WorkTask] = []
-        self.application_fields: set[str] = set()
+        self.subject_fields: set[str] = set()
         self.workflow = None
-        self.waiting: AdapterUnavailable | None = None  # set when a service task could not reach its system
+        self.waiting: Unavailable | None = None  # set when a service task could not reach its system
         self.waiting_node: definitions.Node | None = None
 
     # -- helpers used by operations ------------------------------------
@@ -88,16 +120,17 @@ class Run:
     def event(self, event_kind: str, node: definitions.Node | None = None, /, **data):
         self.events.append(
             Event(
-                application=self.application, at=self.now, kind=event_kind,
+                application=self.subject, at=self.now, kind=event_kind,
                 step=node.step if node else "", bpmn_id=node.bpmn_id if node else "",
                 actor=self.actor, data=data,
             )
         )
 
-    def set_application(self, **fields):
+    def set_subject(self, **fields):
+        """Change fields of the subject; saved with the run."""
         for name, value in fields.items():
-            setattr(self.application, name, value)
-        self.application_fields.update(fields)
+            setattr(self.subject, name, value)
+        self.subject_fields.update(fields)
 
     # -- engine ----------------------------------------------------------
     def _did_complete(self, task):
@@ -108,7 +141,7 @@ class Run:
         # An automatic step: recorded as done the moment it ran.
         self.finished.append(
             WorkTask(
-                application=self.application, engine_task_id=task.id, bpmn_id=node.bpmn_id, step=node.step,
+                application=self.subject, engine_task_id=task.id, bpmn_id=node.bpmn_id, step=node.step,
                 name=node.name, lane=node.lane, state=WorkTask.State.DONE, norm=node.properties.get("norm", ""),
                 created_at=self.now, completed_at=self.now, duration_seconds=0.0, within_norm=True,
             )
@@ -116,10 +149,8 @@ class Run:
         self.event("step_done", node)
 
     def advance(self):
-        from integrations.exchange import about
-
         try:
-            with about(self.application):
+            with _host.context(self):
                 self.workflow.do_engine_steps(did_complete_task=self._did_complete)
         except Exception as exc:
             unavailable = _unavailable_cause(exc)
@@ -127,7 +158,7 @@ class Run:
                 raise
             self._wait(unavailable)
 
-    def _wait(self, unavailable: AdapterUnavailable):
+    def _wait(self, unavailable: Unavailable):
         """The service task that could not reach its system goes back to READY; the process waits on it."""
         (task,) = self.workflow.get_tasks(state=TaskState.ERROR)
         task._set_state(TaskState.READY)
@@ -144,7 +175,7 @@ class Run:
         completed = self.workflow.is_completed()
         fields = dict(state=state, completed=completed, **self._waiting_fields(instance))
         if instance is None:
-            ProcessInstance.objects.create(application=self.application, definition=self.application.definition, **fields)
+            ProcessInstance.objects.create(application=self.subject, definition=self.subject.definition, **fields)
         else:
             ProcessInstance.objects.filter(pk=instance.pk).update(updated_at=self.now, **fields)
         known = {t.engine_task_id for t in open_tasks}
@@ -153,24 +184,20 @@ class Run:
             if task.id in known:
                 continue
             node = self.node(task)
-            due = due_at(self.now, node.norm) if node.norm else self.application.deadline_at
+            fields = {"due_at": due_at(self.now, node.norm) if node.norm else None,
+                      **_host.open_task_fields(self, node, task)}
             new_tasks.append(
                 WorkTask(
-                    application=self.application, engine_task_id=task.id, bpmn_id=node.bpmn_id, step=node.step,
+                    application=self.subject, engine_task_id=task.id, bpmn_id=node.bpmn_id, step=node.step,
                     name=node.name, lane=node.lane, action_kind=node.action_kind,
-                    provider_unit_id=(
-                        self.application.provider_unit_id
-                        if node.lane not in ("applicant", "payment_gateway", "psc") else None
-                    ),
-                    assignee=self._assignee(task, node), norm=node.properties.get("norm", ""),
-                    created_at=self.now, due_at=due,
+                    norm=node.properties.get("norm", ""), created_at=self.now, **fields,
                 )
             )
             self.event("step_open", node, action_kind=node.action_kind)
         WorkTask.objects.bulk_create(self.finished + new_tasks)
         Event.objects.bulk_create(self.events)
-        if self.application_fields:
-            self.application.save(update_fields=sorted(self.application_fields))
+        if self.subject_fields:
+            self.subject.save(update_fields=sorted(self.subject_fields))
 
     def _waiting_fields(self, instance) -> dict:
         if self.waiting is None:
@@ -185,15 +212,6 @@ class Run:
             next_attempt_at=self.now + retry_delay(attempts), attempts=attempts, last_error=self.waiting.detail[:300],
         )
 
-    def _assignee(self, task, node):
-        from accounts.models import User
-
-        if node.lane == "applicant":
-            return self.application.applicant_user
-        if node.lane == "executor" and task.data.get("executor_id"):
-            return User(pk=task.data["executor_id"])
-        return None
-
 
 def retry_delay(attempts: int) -> datetime.timedelta:
     """Exponential backoff of a waiting step: base × 2^(attempts-1), capped."""
@@ -201,26 +219,15 @@ def retry_delay(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(seconds=min(seconds, settings.ELICENSE_WAITING_RETRY_MAX))
 
 
-def _unavailable_cause(exc: BaseException) -> AdapterUnavailable | None:
-    """The AdapterUnavailable behind an exception (SpiffWorkflow may wrap what an operation raised)."""
+def _unavailable_cause(exc: BaseException) -> Unavailable | None:
+    """The Unavailable behind an exception (SpiffWorkflow may wrap what an operation raised)."""
     seen = set()
     while exc is not None and id(exc) not in seen:
-        if isinstance(exc, AdapterUnavailable):
+        if isinstance(exc, Unavailable):
             return exc
         seen.add(id(exc))
         exc = exc.__cause__ or exc.__context__
     return None
-
-
-def _initial_data(application) -> dict:
-    return {
-        "application": {
-            "id": application.pk,
-            "service": application.service,
-            "sub_kind": application.sub_kind,
-            "channel": application.channel,
-        }
-    }
 
 
 def sync_definition(definition: definitions.Definition) -> ProcessDefinition:
@@ -232,30 +239,31 @@ def sync_definition(definition: definitions.Definition) -> ProcessDefinition:
     return row
 
 
-def start(application, actor) -> Run:
-    """Create the engine instance of a new request and run it to its first wait."""
-    run = Run(application, actor)
+def start(subject, actor) -> Run:
+    """Create the engine instance of a new subject and run it to its first wait."""
+    run = Run(subject, actor)
     run.workflow = BpmnWorkflow(run.definition.spec, script_engine=_ScriptEngine(run))
-    run.workflow.data.update(_initial_data(application))
+    initial = _host.initial_data(subject)
+    run.workflow.data.update(initial)
     start_task = run.workflow.get_tasks(state=TaskState.READY)[0]
-    start_task.data.update(_initial_data(application))
+    start_task.data.update(initial)
     run.event("process_started", process_id=run.definition.process_id, version=run.definition.version)
     run.advance()
     run.save(None, [])
     return run
 
 
-def load(application, actor) -> tuple[Run, ProcessInstance]:
-    instance = application.process
-    run = Run(application, actor)
+def load(subject, actor, context: dict | None = None) -> tuple[Run, ProcessInstance]:
+    instance = subject.process
+    run = Run(subject, actor, context)
     run.workflow = SERIALIZER.deserialize_json(bytes(instance.state), use_gzip=True)
     run.workflow.script_engine = _ScriptEngine(run)
     return run, instance
 
 
-def open_task(application, action_kind: str) -> WorkTask:
+def open_task(subject, action_kind: str) -> WorkTask:
     task = (
-        WorkTask.objects.filter(application=application, state=WorkTask.State.OPEN, action_kind=action_kind)
+        WorkTask.objects.filter(application=subject, state=WorkTask.State.OPEN, action_kind=action_kind)
         .first()
     )
     if task is None:
@@ -263,9 +271,11 @@ def open_task(application, action_kind: str) -> WorkTask:
     return task
 
 
-def complete_user_task(application, work_task: WorkTask, actor, data: dict) -> Run:
-    """Finish an open user task with the data the API gathered and run on to the next wait."""
-    run, instance = load(application, actor)
+def complete_user_task(subject, work_task: WorkTask, actor, data: dict, context: dict | None = None) -> Run:
+    """Finish an open user task with the data the caller gathered and run on to the next wait.
+
+    ``data`` goes into the process (and the step's history); ``context`` only to this run's operations."""
+    run, instance = load(subject, actor, context)
     engine_task = run.workflow.get_task_from_id(work_task.engine_task_id)
     if engine_task.state != TaskState.READY:
         raise StepNotOpen()
@@ -281,7 +291,7 @@ def complete_user_task(application, work_task: WorkTask, actor, data: dict) -> R
     )
     run.event("step_done", node, duration_seconds=round(duration, 3), **{k: v for k, v in data.items() if _jsonable(v)})
     run.advance()
-    open_tasks = list(WorkTask.objects.filter(application=application, state=WorkTask.State.OPEN).exclude(pk=work_task.pk))
+    open_tasks = list(WorkTask.objects.filter(application=subject, state=WorkTask.State.OPEN).exclude(pk=work_task.pk))
     if run.workflow.is_completed():
         WorkTask.objects.filter(pk__in=[t.pk for t in open_tasks]).update(state=WorkTask.State.CANCELLED)
         open_tasks = []
@@ -289,15 +299,15 @@ def complete_user_task(application, work_task: WorkTask, actor, data: dict) -> R
     return run
 
 
-def resume(application) -> Run:
-    """Run a waiting process's service task again (`manage.py process_waiting`), then on to the next wait."""
-    run, instance = load(application, None)
+def resume(subject) -> Run:
+    """Run a waiting process's service task again, then on to the next wait."""
+    run, instance = load(subject, None)
     was_waiting = instance.waiting_for
     run.advance()
     if run.waiting is None and was_waiting:
         run.event("resumed", None, system=was_waiting, attempts=instance.attempts + 1)
         run.events.insert(0, run.events.pop())  # before the steps it let run
-    open_tasks = list(WorkTask.objects.filter(application=application, state=WorkTask.State.OPEN))
+    open_tasks = list(WorkTask.objects.filter(application=subject, state=WorkTask.State.OPEN))
     if run.workflow.is_completed():
         WorkTask.objects.filter(pk__in=[t.pk for t in open_tasks]).update(state=WorkTask.State.CANCELLED)
         open_tasks = []
@@ -305,10 +315,18 @@ def resume(application) -> Run:
     return run
 
 
-def record_event(application, event_kind: str, actor, task: WorkTask | None = None, /, **data) -> Event:
+def due_for_retry(now, limit: int = 100) -> list[int]:
+    """The subjects (their ids) whose process waits on an outside system and is due for another attempt."""
+    return list(
+        ProcessInstance.objects.filter(waiting_for__gt="", next_attempt_at__lte=now)
+        .order_by("next_attempt_at").values_list("application_id", flat=True)[:limit]
+    )
+
+
+def record_event(subject, event_kind: str, actor, task: WorkTask | None = None, /, **data) -> Event:
     """History of something that happened at a step without moving the process."""
     return Event.objects.create(
-        application=application, at=timezone.now(), kind=event_kind, step=task.step if task else "",
+        application=subject, at=timezone.now(), kind=event_kind, step=task.step if task else "",
         bpmn_id=task.bpmn_id if task else "", actor=actor, data=data,
     )
 

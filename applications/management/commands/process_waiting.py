@@ -10,38 +10,8 @@ system is still unavailable the next attempt is put off (exponential backoff, wo
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
-from django.utils import timezone
 
-from applications.actions import reconcile_payments
-from applications.models import Application
-from workflow import engine
-from workflow.models import ProcessInstance
-
-
-def process_waiting(now=None, limit: int = 100) -> dict:
-    now = now or timezone.now()
-    due = list(
-        ProcessInstance.objects.filter(waiting_for__gt="", next_attempt_at__lte=now)
-        .order_by("next_attempt_at").values_list("application_id", flat=True)[:limit]
-    )
-    resumed = still_waiting = 0
-    for application_id in due:
-        with transaction.atomic():
-            qs = Application.objects.select_related("definition", "process").filter(
-                pk=application_id, process__waiting_for__gt="", process__next_attempt_at__lte=now)
-            if connection.features.has_select_for_update_skip_locked:
-                qs = qs.select_for_update(of=("self",), skip_locked=True)
-            app = qs.first()
-            if app is None:  # another worker has it, or it moved on meanwhile
-                continue
-            run = engine.resume(app)
-            if run.waiting is None:
-                resumed += 1
-            else:
-                still_waiting += 1
-    reconciled = reconcile_payments(now)
-    return {"due": len(due), "resumed": resumed, "still_waiting": still_waiting, "payments_reconciled": reconciled}
+from applications.actions import process_waiting
 
 
 class Command(BaseCommand):
