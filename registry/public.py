@@ -11,9 +11,6 @@ from django.utils.translation import gettext as _
 
 from services import registry as services
 
-PUBLIC_SCOPE_KEYS = ("subtypes", "territory", "resource_kind", "range_start", "range_end", "numbers", "purpose",
-                     "radio_service", "bands", "station_address", "devices", "location_address", "region", "sub_kind")
-
 
 def mask_iin(iin: str) -> str:
     return "********" + iin[-4:] if iin else ""
@@ -30,6 +27,13 @@ def scope_text(record) -> str:
     return service.scope_text(record.scope)
 
 
+def _public_scope(record) -> dict:
+    """The record's scope as the public may see it: the keys its service publishes (services.registry)."""
+    service = services.find(record.service)
+    keys = service.public_scope_keys if service else ("region", "sub_kind")
+    return {k: v for k, v in record.scope.items() if k in keys}
+
+
 def _service_title(code: str):
     service = services.find(code)
     return service.title if service else ""
@@ -43,7 +47,7 @@ def record_public(record) -> dict:
         "status": record.status, "status_label": str(record.get_status_display()),
         "holder_name": holder.name, "holder_id": holder_id(holder),
         "holder_kind": "individual" if holder.is_individual else "legal_entity",
-        "scope": {k: v for k, v in record.scope.items() if k in PUBLIC_SCOPE_KEYS}, "scope_text": scope_text(record),
+        "scope": _public_scope(record), "scope_text": scope_text(record),
         "issued_on": record.issued_at.date().isoformat(),
         "valid_until": record.valid_until.isoformat() if record.valid_until else None,
         "documents": [{"number": d.document.number, "version": d.version, "role": d.role}

@@ -58,12 +58,20 @@ class Service:
     result_label: str | Promise  # the record's name in the public registry
     package: str  # the service's package, e.g. "services.s1"
     payment: str = ""  # "" (free), BEFORE_SIGNING or AFTER_CHECK
-    # The form fields that make the scope of the registry record the result creates.
+    # The form fields that make the scope of the registry record the result creates …
     registry_scope: tuple[str, ...] = ()
+    # … and those of them the public registry shows (default: all of them). Never an individual's address.
+    public_scope: tuple[str, ...] | None = None
     # The scope of a registry record as one line of text (the public registry and its CSV).
     scope_text: Callable[[dict], str] | None = None
     # Layouts of the result documents this service makes: result kind → build(ctx) -> Layout.
     layouts: dict[str, Callable] = field(default_factory=dict)
+
+    @property
+    def public_scope_keys(self) -> tuple[str, ...]:
+        """The scope keys anyone may see: the service's public ones, its region and sub-kind."""
+        keys = self.registry_scope if self.public_scope is None else self.public_scope
+        return (*keys, "region", "sub_kind")
 
     @property
     def regional(self) -> bool:

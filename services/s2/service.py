@@ -28,6 +28,7 @@ SERVICE = Service(
     result_kind="order",
     result_label=_("S2 numbering order"),
     registry_scope=("resource_kind", "range_start", "range_end", "numbers", "purpose", "order_number"),
+    public_scope=("resource_kind", "range_start", "range_end", "numbers", "purpose"),
     scope_text=scope_text,
     package="services.s2",
 )

@@ -23,6 +23,7 @@ SERVICE = Service(
     result_kind="permit",
     result_label=_("S3 spectrum permit"),
     registry_scope=("radio_service", "bands", "station_address", "latitude", "longitude"),
+    public_scope=("radio_service", "bands", "station_address"),
     scope_text=scope_text,
     package="services.s3",
 )

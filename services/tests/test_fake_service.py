@@ -90,6 +90,7 @@ def test_a_sixth_service_defined_only_in_a_test_folder_runs_end_to_end(world):
         public = officer.get(f"/registry/public/{doc['number']}")
         assert public["found"] and public["valid"] and public["record"]["service"] == "S6"
         assert public["record"]["scope_text"] == "UN7ABC, Астана, ул. Сығанақ, 6"
+        assert public["record"]["scope"] == record.scope  # the fake service publishes its whole scope
 
         # The history: the steps of the fake definition, and its nodes.
         history = api.get(f"/applications/{app['id']}/history")
