@@ -17,7 +17,11 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, Attachment, Signature, SurveyAnswer
 from applications.signing import (
-    check_chosen_certificate, current_revision, freeze_revision, latest_signature, verify_latest_signature,
+    check_chosen_certificate,
+    current_revision,
+    freeze_revision,
+    latest_signature,
+    verify_latest_signature,
 )
 from core.errors import DomainError
 from core.identifiers import IdentifierError, parse_bin, parse_iin

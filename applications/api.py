@@ -16,8 +16,25 @@ from applications import actions
 from applications.models import Application
 from applications.queries import out, visible
 from applications.schemas import (
-    ApplicationOut, AttachmentOut, CertificateIn, CreateIn, DecisionIn, EventOut, ExchangeOut, ExecutorIn, FormIn,
-    IdentityIn, IntakeIn, PaymentOut, PayloadOut, ScansIn, SignatureIn, SignatureOut, SurveyIn, SurveyOut, TaskOut,
+    ApplicationOut,
+    AttachmentOut,
+    CertificateIn,
+    CreateIn,
+    DecisionIn,
+    EventOut,
+    ExchangeOut,
+    ExecutorIn,
+    FormIn,
+    IdentityIn,
+    IntakeIn,
+    PayloadOut,
+    PaymentOut,
+    ScansIn,
+    SignatureIn,
+    SignatureOut,
+    SurveyIn,
+    SurveyOut,
+    TaskOut,
 )
 from applications.signing import current_revision, reason_message, reverify, signed_signature, signing_payload
 from integrations.models import ExchangeLog

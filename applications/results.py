@@ -2,7 +2,7 @@
 
 A document is a row with its number and content, its signed PDF (PAdES, signed
 by the deciding officer: ``documents.produce``) and, for licences, permits and
-orders, its record in the registry (``registry.records``).
+orders, its record in the registry (``registry.actions``).
 """
 from applications.models import ResultDocument
 from applications.numbers import next_document_number
@@ -10,7 +10,7 @@ from applications.numbers import next_document_number
 
 def issue_document(run, kind: str, **content) -> ResultDocument:
     from documents.produce import produce
-    from registry.records import record_result
+    from registry.actions import record_result
 
     app = run.subject
     body = {

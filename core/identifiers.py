@@ -44,7 +44,7 @@ def check_digit(first_eleven: str) -> int | None:
     """The check digit for eleven digits, or None when no check digit exists."""
     digits = [int(c) for c in first_eleven]
     for weights in (WEIGHTS_1, WEIGHTS_2):
-        rest = sum(d * w for d, w in zip(digits, weights)) % 11
+        rest = sum(d * w for d, w in zip(digits, weights, strict=True)) % 11
         if rest != 10:
             return rest
     return None

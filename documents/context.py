@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from services import registry as services
 
-
 CERTIFICATE_REASONS = {
     "expired": ("Сертификаттың мерзімі өткен", "Срок действия сертификата истек"),
     "revoked": ("Сертификат кері қайтарылған", "Сертификат отозван"),

@@ -63,7 +63,7 @@ def _chain_for(cert: x509.Certificate) -> tuple[x509.Certificate, ...]:
 # -- the timestamp authority --------------------------------------------------------------
 def _issue_tsa(pki: demo_pki.DemoPki):
     key = demo_pki.new_key()
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     name = x509.Name([
         x509.NameAttribute(NameOID.COMMON_NAME, "E-licensing demo TSA - NOT NCA"),
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, "E-licensing demo PKI"),
@@ -125,7 +125,7 @@ def _demo_ca(directory: str) -> demo_pki.DemoPki:
 def _issue_demo(label: str, user) -> tuple[str, str]:
     import dataclasses
 
-    pki = dataclasses.replace(_demo_ca(str(conf.trust_dir())), now=dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
+    pki = dataclasses.replace(_demo_ca(str(conf.trust_dir())), now=dt.datetime.now(dt.UTC).replace(microsecond=0))
     if user is None:
         cert, key = demo_pki.issue(pki, iin=SYSTEM_IIN, bin=DEMO_PROVIDER_BIN, org="E-licensing (system seal)",
                                    surname="E-LICENSING", given_name="SYSTEM SEAL", purpose="sign",
@@ -149,7 +149,7 @@ def signing_identity(user) -> Identity:
     row = SigningKey.objects.filter(label=label).first()
     if row is None:
         if not conf.demo_officer_keys():
-            raise RuntimeError("no signing key for %s: production officers sign through NCALayer" % label)
+            raise RuntimeError(f"no signing key for {label}: production officers sign through NCALayer")
         cert_pem, key_pem = _issue_demo(label, user)
         try:
             with transaction.atomic():

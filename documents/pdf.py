@@ -150,7 +150,7 @@ def render_stamp(*, signer: str, serial: str, number: str) -> bytes:
     c.setFont("DejaVuSans-Bold", 7.5)
     c.drawString(6, height - 11, "ЭЦҚ-мен қол қойылған / Подписано ЭЦП")
     c.setFont("DejaVuSans", 7)
-    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     for i, line in enumerate([signer[:60], f"Сертификат / Certificate: {serial[:28]}", now, number]):
         c.drawString(6, height - 22 - i * 9, line)
     c.showPage()

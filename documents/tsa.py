@@ -72,7 +72,7 @@ class ProjectTimeStamper(DummyTimeStamper):
     def _build_tst_info(self, message_imprint, dt_, req):
         info = {
             "version": "v1", "policy": TSA_POLICY, "message_imprint": message_imprint,
-            "serial_number": get_nonce(), "gen_time": dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
+            "serial_number": get_nonce(), "gen_time": dt.datetime.now(dt.UTC).replace(microsecond=0),
             "tsa": asn1_x509.GeneralName(name="directory_name", value=self.tsa_cert.subject),
         }
         if req["nonce"].native is not None:

@@ -39,7 +39,7 @@ class GatewayPayment:
         return FACTS.get(self.status, "created") if self.finished else "created"
 
     @classmethod
-    def from_json(cls, body: dict) -> "GatewayPayment":
+    def from_json(cls, body: dict) -> GatewayPayment:
         state = body.get("state") or {}
         return cls(
             payment_id=str(body["payment_id"]), status=str(state.get("status", "")), finished=bool(state.get("finished")),

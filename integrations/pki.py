@@ -47,7 +47,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 # --- NCA object identifiers --------------------------------------------------
 # Roles (carried in the extended key usage extension of NCA certificates).

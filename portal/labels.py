@@ -2,9 +2,8 @@
 
 The process definitions name steps and lanes in English (they are the regulation's text, for the
 step tables); the pages show these instead."""
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext_lazy
 
 STEPS = {
     "fill": _("Fill in the request and attach the documents"),

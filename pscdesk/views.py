@@ -19,12 +19,11 @@ from applications import actions
 from core.errors import DomainError
 from portal.formfields import describe, from_post
 from portal.labels import RESULT_KINDS, localized
-from pscdesk import queue as q
+from pscdesk import actions as q
 from pscdesk.models import NORM_SECONDS, Ticket, desk_service
 from services import registry
 from services.models import RequiredDocument
 from workflow.models import WorkTask
-
 
 
 def operator_required(view):

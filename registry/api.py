@@ -6,7 +6,7 @@ import datetime
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
-from registry import public, records
+from registry import actions, public
 from registry.models import Record
 
 router = Router(tags=["registry"])
@@ -94,14 +94,14 @@ def get_record(request, number: str):
 @router.post("/records/{number}/objects", response={201: RecordOut}, summary="Add an object of the licensee")
 def add_object(request, number: str, body: ObjectIn):
     _officer_record(request, number)
-    records.add_object(number, request.auth, name=body.name, address=body.address)
+    actions.add_object(number, request.auth, name=body.name, address=body.address)
     return Status(201, record_out(Record.objects.get(number=number)))
 
 
 @router.post("/records/{number}/branches", response={201: RecordOut}, summary="Add a branch of the holder")
 def add_branch(request, number: str, body: BranchIn):
     _officer_record(request, number)
-    records.add_branch(number, request.auth, bin=body.bin, name=body.name, address=body.address)
+    actions.add_branch(number, request.auth, bin=body.bin, name=body.name, address=body.address)
     return Status(201, record_out(Record.objects.get(number=number)))
 
 
@@ -109,7 +109,7 @@ def add_branch(request, number: str, body: BranchIn):
              summary="suspend | resume | terminate | reissue | duplicate, with a reason and the version read")
 def act(request, number: str, action: str, body: TransitionIn):
     _officer_record(request, number)
-    record = records.transition(number, action, request.auth, reason=body.reason, version=body.version,
+    record = actions.transition(number, action, request.auth, reason=body.reason, version=body.version,
                                 name=body.name, address=body.address)
     return record_out(record)
 

@@ -22,12 +22,12 @@ class Holder(models.Model):
             models.UniqueConstraint(fields=["iin", "bin"], name="registry_holder_unique"),
         ]
 
+    def __str__(self):
+        return self.name
+
     @property
     def is_individual(self) -> bool:
         return not self.bin
-
-    def __str__(self):
-        return self.name
 
 
 class Branch(models.Model):

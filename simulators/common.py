@@ -146,7 +146,7 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         correlation = self.headers.get("X-Correlation-Id", "")
-        for method, pattern, handler, signed in self.sim.routes:
+        for method, pattern, handler, signed in self.sim.routes:  # noqa: B007 - handler, signed: the route found
             match = pattern.match(parts.path)
             if match and method == self.command:
                 break

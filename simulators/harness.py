@@ -83,7 +83,7 @@ class Simulators:
         "registry": "registry-secret", "payments": "payments-secret", "documents": "documents-secret"})
     processes: dict = field(default_factory=dict)
 
-    def start(self, callback_url: str = "", ports: dict | None = None) -> "Simulators":
+    def start(self, callback_url: str = "", ports: dict | None = None) -> Simulators:
         ports = ports or {}
         self.directory.mkdir(parents=True, exist_ok=True)
         extra = {

@@ -42,7 +42,7 @@ EVENTS = {"success": "payment_succeeded", "failed": "payment_failed", "cancelled
 
 
 def _now() -> str:
-    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="milliseconds")
 
 
 class Payments(Simulator):

@@ -25,7 +25,7 @@ WEIGHTS = ((1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11), (3, 4, 5, 6, 7, 8, 9, 10, 11, 1,
 def check_digit(first_eleven: str) -> int | None:
     digits = [int(c) for c in first_eleven]
     for weights in WEIGHTS:
-        rest = sum(d * w for d, w in zip(digits, weights)) % 11
+        rest = sum(d * w for d, w in zip(digits, weights, strict=True)) % 11
         if rest != 10:
             return rest
     return None

@@ -82,7 +82,7 @@ def configure(host: Host) -> None:
 class _ScriptEngine(PythonScriptEngine):
     """Service tasks call the registered operations with the run."""
 
-    def __init__(self, run: "Run"):
+    def __init__(self, run: Run):
         super().__init__()
         self.run = run
 

@@ -10,7 +10,7 @@ The table of operations is documented in docs/process-definitions.md.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 OPERATIONS: dict[str, Callable] = {}
 

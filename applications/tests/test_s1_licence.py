@@ -3,8 +3,17 @@ import pytest
 
 from applications.models import Application
 from applications.tests.journeys import (
-    create, deadline_days, deliver_callbacks, fill, history_kinds, open_kinds, pay, payer, portal_until_registered,
-    sign, sign_tampered,
+    create,
+    deadline_days,
+    deliver_callbacks,
+    fill,
+    history_kinds,
+    open_kinds,
+    pay,
+    payer,
+    portal_until_registered,
+    sign,
+    sign_tampered,
 )
 
 

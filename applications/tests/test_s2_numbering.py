@@ -7,10 +7,26 @@ import pytest
 
 from accounts.models import User
 from applications.tests.journeys import (
-    DOCUMENTS, FORMS, assert_deadline, assert_no_payment, create, expected_due, fill, filed_on, history_kinds,
-    local_date, office_decides, office_until_decision, open_kinds, portal_until_registered, sign, sign_tampered,
+    DOCUMENTS,
+    FORMS,
+    assert_deadline,
+    assert_no_payment,
     bad_certificate,
-    staff_until_registered, step_sequence, unknown_iin,
+    create,
+    expected_due,
+    filed_on,
+    fill,
+    history_kinds,
+    local_date,
+    office_decides,
+    office_until_decision,
+    open_kinds,
+    portal_until_registered,
+    sign,
+    sign_tampered,
+    staff_until_registered,
+    step_sequence,
+    unknown_iin,
 )
 
 # Before the 2015 regulation's valid_from (2015-04-30): requests filed then run under Order 809 of 2012.

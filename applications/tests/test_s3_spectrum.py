@@ -5,9 +5,22 @@ within 60 calendar days (spec §2-§4)."""
 import pytest
 
 from applications.tests.journeys import (
-    FORMS, assert_deadline, create, deliver_callbacks, fill, history_kinds, open_kinds, pay, payer,
-    portal_until_registered, sign, sign_tampered,
-    bad_certificate, staff_until_registered, step_sequence, unknown_iin,
+    FORMS,
+    assert_deadline,
+    bad_certificate,
+    create,
+    deliver_callbacks,
+    fill,
+    history_kinds,
+    open_kinds,
+    pay,
+    payer,
+    portal_until_registered,
+    sign,
+    sign_tampered,
+    staff_until_registered,
+    step_sequence,
+    unknown_iin,
 )
 
 

@@ -5,9 +5,19 @@ result: a permit within 16 calendar days (spec §2-§4)."""
 import pytest
 
 from applications.tests.journeys import (
-    FORMS, assert_deadline, assert_no_payment, create, fill, open_kinds, portal_until_registered, sign, sign_tampered,
+    FORMS,
+    assert_deadline,
+    assert_no_payment,
     bad_certificate,
-    staff_until_registered, step_sequence, unknown_iin,
+    create,
+    fill,
+    open_kinds,
+    portal_until_registered,
+    sign,
+    sign_tampered,
+    staff_until_registered,
+    step_sequence,
+    unknown_iin,
 )
 
 

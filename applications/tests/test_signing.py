@@ -101,11 +101,11 @@ def stale_trust(settings, pki, tmp_path):
     shutil.copytree(pki.directory, target)
     copy = replace(pki, directory=target, revoked={ca: dict(v) for ca, v in pki.revoked.items()},
                    crl_number=dict(pki.crl_number))
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     demo_pki.write_crls(copy, now - copy.crl_validity - datetime.timedelta(days=1))
     settings.ELICENSE_TRUST_DIR = target
     TrustStore.clear_cache()
-    copy.refresh = lambda: demo_pki.write_crls(copy, datetime.datetime.now(datetime.timezone.utc))
+    copy.refresh = lambda: demo_pki.write_crls(copy, datetime.datetime.now(datetime.UTC))
     return copy
 
 
@@ -142,7 +142,7 @@ def test_revocation_unavailable_fails_closed_then_the_same_request_signs(world, 
     cms = world.sign_payload(api, app["id"], cert)
 
     # The CRL goes stale between choosing the certificate and signing: the signature waits too.
-    demo_pki.write_crls(stale_trust, datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=30))
+    demo_pki.write_crls(stale_trust, datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=30))
     body = api._call("post", f"/applications/{app['id']}/signature", {"cms_b64": cms}, expect=503).json()
     assert body["code"] == "revocation_unavailable"
     assert open_kinds(api.get(f"/applications/{app['id']}")) == ["sign"]

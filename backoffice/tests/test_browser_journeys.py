@@ -7,7 +7,6 @@ scanned for English catalog strings left untranslated in kk or ru; the request p
 diagram is checked once drawn (bpmn-js, the current step marked)."""
 from __future__ import annotations
 
-
 import pytest
 
 from applications.models import Application

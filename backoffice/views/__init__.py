@@ -5,8 +5,15 @@ Every change goes through applications.actions (the functions the API calls); th
 render and turn the actions' errors into messages. One module per job: access (who may enter), auth
 (log-in and the officer's certificate), queues, requests (a request's page and its actions), paper
 (the paper application) and admin (the administrator's pages); the names below are re-exported."""
-from backoffice.views.access import (OFFICE_LANES, STAFF_KINDS, _message, admin_required, is_admin, is_staff,
-                                     staff_required)
+from backoffice.views.access import (
+                                     OFFICE_LANES,
+                                     STAFF_KINDS,
+                                     _message,
+                                     admin_required,
+                                     is_admin,
+                                     is_staff,
+                                     staff_required,
+)
 from backoffice.views.auth import StaffAuthenticationForm, certificate, login_view, logout_view
 from backoffice.views.paper import enter, new_paper, scans
 from backoffice.views.queues import my_tasks, queue, requests_list

@@ -9,12 +9,15 @@ from cryptography import x509
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.models import Group
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+import accounts.actions
+import integrations.actions
+import services.actions
+import workdays.actions
 from accounts.models import User
 from backoffice.views.access import OFFICE_LANES, admin_required
 from services import registry
@@ -55,7 +58,8 @@ def users(request):
     if q:
         qs = qs.filter(username__icontains=q) | qs.filter(last_name__icontains=q) | qs.filter(iin__startswith=q)
     rows = [{"u": u, "kind": u.get_kind_display(),
-             "roles": [str(ROLE_NAMES.get(g.name, g.name)) for g in u.groups.all()]} for u in qs.order_by("kind", "username")[:300]]
+             "roles": [str(ROLE_NAMES.get(g.name, g.name)) for g in u.groups.all()]}
+            for u in qs.order_by("kind", "username")[:300]]
     return render(request, "backoffice/admin/users.html", {"rows": rows, "q": q, "section": "admin"})
 
 
@@ -66,14 +70,13 @@ def user_edit(request, user_id):
                "roles": list(person.groups.values_list("name", flat=True))}
     form = UserRolesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        if person.pk == request.user.pk and not form.cleaned_data["is_active"]:
-            messages.error(request, _("You cannot deactivate yourself."))
+        try:
+            accounts.actions.update_user(user=person, actor=request.user, kind=form.cleaned_data["kind"],
+                                         provider_unit=form.cleaned_data["provider_unit"],
+                                         is_active=form.cleaned_data["is_active"], roles=form.cleaned_data["roles"])
+        except accounts.actions.CannotDeactivateSelf as refused:
+            messages.error(request, str(refused.message))
         else:
-            person.kind = form.cleaned_data["kind"]
-            person.provider_unit = form.cleaned_data["provider_unit"]
-            person.is_active = form.cleaned_data["is_active"]
-            person.save(update_fields=["kind", "provider_unit", "is_active"])
-            person.groups.set([Group.objects.get_or_create(name=name)[0] for name in form.cleaned_data["roles"]])
             messages.success(request, _("The user's roles were saved."))
             return redirect("backoffice:admin-users")
     return render(request, "backoffice/admin/user.html", {"person": person, "form": form, "section": "admin"})
@@ -92,11 +95,11 @@ def calendar(request):
     form = OverrideForm(request.POST or None)
     if request.method == "POST":
         if request.POST.get("delete"):
-            WorkingDayOverride.objects.filter(pk=request.POST["delete"]).delete()
+            workdays.actions.delete_override(override_id=request.POST["delete"])
             messages.success(request, _("The override was removed."))
             return redirect("backoffice:admin-calendar")
         if form.is_valid():
-            form.save()
+            workdays.actions.save_override(**{name: form.cleaned_data[name] for name in OverrideForm.Meta.fields})
             messages.success(request, _("The override was saved; deadlines computed from now on follow it."))
             return redirect("backoffice:admin-calendar")
     today = timezone.localdate()
@@ -134,9 +137,8 @@ def fees(request):
     form = FeeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         service, _sep, sub_kind = form.cleaned_data["service_kind"].partition(":")
-        Fee.objects.create(service=service, sub_kind=sub_kind, amount_kzt=form.cleaned_data["amount_kzt"],
-                           valid_from=form.cleaned_data["valid_from"], valid_to=form.cleaned_data["valid_to"],
-                           is_demo_value=False)
+        services.actions.add_fee(service=service, sub_kind=sub_kind, amount_kzt=form.cleaned_data["amount_kzt"],
+                                 valid_from=form.cleaned_data["valid_from"], valid_to=form.cleaned_data["valid_to"])
         messages.success(request, _("The fee was saved."))
         return redirect("backoffice:admin-fees")
     rows = [{"fee": f, "sub_kind": _sub_kind_label(f.service, f.sub_kind)} for f in Fee.objects.all()]
@@ -146,14 +148,14 @@ def fees(request):
 @admin_required
 def fee_edit(request, fee_id):
     fee = get_object_or_404(Fee, pk=fee_id)
-    form = FeeForm(request.POST or None, initial={"service_kind": f"{fee.service}:{fee.sub_kind}", "amount_kzt": fee.amount_kzt,
-                                                  "valid_from": fee.valid_from, "valid_to": fee.valid_to})
+    form = FeeForm(request.POST or None, initial={"service_kind": f"{fee.service}:{fee.sub_kind}",
+                                                  "amount_kzt": fee.amount_kzt, "valid_from": fee.valid_from,
+                                                  "valid_to": fee.valid_to})
     if request.method == "POST" and form.is_valid():
-        fee.service, _sep, fee.sub_kind = form.cleaned_data["service_kind"].partition(":")
-        fee.amount_kzt, fee.valid_from, fee.valid_to = (form.cleaned_data["amount_kzt"], form.cleaned_data["valid_from"],
-                                                        form.cleaned_data["valid_to"])
-        fee.is_demo_value = False
-        fee.save()
+        service, _sep, sub_kind = form.cleaned_data["service_kind"].partition(":")
+        services.actions.edit_fee(fee=fee, service=service, sub_kind=sub_kind,
+                                  amount_kzt=form.cleaned_data["amount_kzt"],
+                                  valid_from=form.cleaned_data["valid_from"], valid_to=form.cleaned_data["valid_to"])
         messages.success(request, _("The fee was saved."))
         return redirect("backoffice:admin-fees")
     return render(request, "backoffice/admin/fee.html", {"form": form, "fee": fee, "section": "admin"})
@@ -195,7 +197,8 @@ def trust_entries() -> dict:
     for path in sorted((directory / "crls").glob("*")):
         data = path.read_bytes()
         try:
-            items = [x509.load_pem_x509_crl(b) for b in _pem_blocks(data, b"X509 CRL")] or [x509.load_der_x509_crl(data)]
+            items = [x509.load_pem_x509_crl(b) for b in _pem_blocks(data, b"X509 CRL")] or \
+                [x509.load_der_x509_crl(data)]
         except ValueError:
             continue
         for crl in items:
@@ -241,22 +244,8 @@ class TrustUploadForm(forms.Form):
 def trust(request):
     form = TrustUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        kind, pem = form.cleaned_data["kind"], form.cleaned_data["pem"]
-        import hashlib
-
-        sub = "crls" if kind == "crl" else "roots"
-        target = _trust_dir() / sub
-        target.mkdir(parents=True, exist_ok=True)
-        if kind == "crl":
-            crl = x509.load_pem_x509_crl(pem)
-            # A newer CRL of the same issuer replaces its file (the trust store keeps the newest anyway).
-            name = "uploaded-" + hashlib.sha256(crl.issuer.public_bytes()).hexdigest()[:16] + ".pem"
-        else:
-            name = "uploaded-" + hashlib.sha256(pem).hexdigest()[:16] + ".pem"
-        tmp = target / (name + ".tmp")
-        tmp.write_bytes(pem)
-        tmp.replace(target / name)
-        messages.success(request, _("Added to the trust store: %(name)s.") % {"name": f"{sub}/{name}"})
+        added = integrations.actions.add_trust_file(kind=form.cleaned_data["kind"], pem=form.cleaned_data["pem"])
+        messages.success(request, _("Added to the trust store: %(name)s.") % {"name": added})
         return redirect("backoffice:admin-trust")
     return render(request, "backoffice/admin/trust.html", {"form": form, **trust_entries(), "section": "admin",
                                                            "directory": _trust_dir()})

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from applications import actions
-from applications.queries import visible
 from applications.models import Application
+from applications.queries import visible
 from backoffice import sla
 from backoffice.views.access import OFFICE_LANES, is_admin, staff_required
 from portal.labels import LANES, STEPS, localized

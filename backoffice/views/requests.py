@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from applications import actions
-from applications.queries import visible
 from applications.models import Application, Attachment
+from applications.queries import visible
 from applications.signing import reverify, signed_signature
 from backoffice import sla
 from backoffice.views.access import OFFICE_LANES, _message, staff_required

@@ -25,7 +25,7 @@ SECOND_PASS = [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]
 
 
 def _pass(first_eleven, weights):
-    return sum(int(c) * w for c, w in zip(first_eleven, weights)) % 11
+    return sum(int(c) * w for c, w in zip(first_eleven, weights, strict=True)) % 11
 
 
 def reference_check_digit(first_eleven):

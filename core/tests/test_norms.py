@@ -1,4 +1,5 @@
 """Tests of core.norms: the regulation's time norms as written."""
+import dataclasses
 import datetime
 from decimal import Decimal
 
@@ -87,7 +88,7 @@ def test_text_does_not_take_part_in_equality():
 
 def test_norm_is_frozen_and_validated():
     norm = parse_norm("3 hours")
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         norm.high = D(4)
     with pytest.raises(ValueError):
         Norm(D(1), D(1), "fortnight")

@@ -145,7 +145,7 @@ def test_every_msgid_is_translated(lang):
         forms = e["msgstr"]
         if expected_forms is not None and sorted(forms) != list(range(expected_forms)):
             problems.append(f"needs {expected_forms} plural forms: {label}")
-        for index, text in forms.items():
+        for text in forms.values():
             if not text.strip():
                 problems.append(f"untranslated: {label}")
     assert not problems, f"{lang}: {len(problems)} problem(s); {FIX}:\n" + "\n".join(problems)

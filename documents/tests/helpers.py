@@ -5,7 +5,13 @@ import re
 from pypdf import PdfReader
 
 from applications.tests.journeys import (
-    DOCUMENTS, FORMS, create, office_decides, office_until_decision, pay, portal_until_registered,
+    DOCUMENTS,
+    FORMS,
+    create,
+    office_decides,
+    office_until_decision,
+    pay,
+    portal_until_registered,
 )
 
 

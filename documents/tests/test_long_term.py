@@ -20,7 +20,7 @@ def pyhanko(*args, cwd):
 
 
 def test_licence_validates_offline_after_the_officer_certificate_expired(world, settings, tmp_path):
-    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     # The deciding officer's certificate expires one hour after signing.
     cert, key = demo_pki.issue(world.pki, iin="880101300000", surname="ОФИЦЕР", given_name="ҚЫСҚА", purpose="sign",
                                role="individual", not_before=now - datetime.timedelta(hours=1),

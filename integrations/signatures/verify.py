@@ -23,7 +23,7 @@ from integrations.signatures.cms import _CmsError, _parse_cms, _verify_raw
 from integrations.signatures.reasons import CheckResult, _fail
 from integrations.signatures.trust_store import TrustStore
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _aware(at: dt.datetime) -> dt.datetime:

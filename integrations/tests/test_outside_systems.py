@@ -17,8 +17,19 @@ from django.core.management import call_command
 from django.test import Client
 
 from applications.tests.journeys import (
-    FORMS, _http, create, deliver_callbacks, fill, history_kinds, open_kinds, pay, payer, portal_until_registered, sign,
-    unknown_iin, webhooks,
+    FORMS,
+    _http,
+    create,
+    deliver_callbacks,
+    fill,
+    history_kinds,
+    open_kinds,
+    pay,
+    payer,
+    portal_until_registered,
+    sign,
+    unknown_iin,
+    webhooks,
 )
 from conftest import COMPANY, REGISTRY
 from integrations import adapters

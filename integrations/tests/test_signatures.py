@@ -453,7 +453,7 @@ def test_make_demo_pki_command(settings, tmp_path):
         f"IIN{IIN_OTHER}_BIN{BIN}_auth.p12", f"IIN{IIN_OTHER}_BIN{BIN}_sign.p12",
     ])
     cert, key, _ = demo_pki.load_pkcs12(target / "users" / f"IIN{IIN_OTHER}_BIN{BIN}_sign.p12", "pw")
-    at = dt.datetime.now(dt.timezone.utc)
+    at = dt.datetime.now(dt.UTC)
     result = X509SignatureVerifier().verify(
         PAYLOAD, sign_detached(PAYLOAD, cert, key), applicant_iin=IIN_OTHER, applicant_bin=BIN, at=at
     )

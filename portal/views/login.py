@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.api import authenticate_certificate
-from accounts.models import LoginChallenge
+from accounts.actions import authenticate_certificate, issue_challenge
 from core.errors import DomainError
 from portal.views.access import _error_message
 
@@ -34,7 +33,7 @@ def login_view(request):
             else:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 return redirect(next_url)
-    challenge = LoginChallenge.objects.create()
+    challenge = issue_challenge()
     return render(request, "portal/login.html", {
         "challenge": challenge, "nonce_b64": base64.b64encode(bytes(challenge.nonce)).decode(),
         "error": error, "next": next_url,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from applications.models import Application
 from applications.tests.journeys import DOCUMENTS, FORMS
 from conftest import PERSON
-from pscdesk import queue as q
+from pscdesk import actions as q
 from pscdesk.models import NORM_SECONDS, Ticket
 
 PASSWORD = "demo-pass-123"

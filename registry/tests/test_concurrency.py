@@ -4,7 +4,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from registry import records
+from registry import actions as records
 from registry.models import Record
 from registry.tests.helpers import licence
 

@@ -3,7 +3,7 @@ import pytest
 from django.db import transaction
 
 from applications.tests.journeys import portal_until_registered
-from registry import records
+from registry import actions as records
 from registry.models import Record, RecordDocument, RecordEvent
 from registry.tests.helpers import act, licence
 

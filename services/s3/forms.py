@@ -1,6 +1,8 @@
 """S3 request form: a spectrum assignment (radio service, bands, station and its place)."""
 from __future__ import annotations
 
+import itertools
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -33,7 +35,7 @@ class SpectrumForm(RegionalForm):
     def clean(self):
         data = super().clean()
         bands = sorted(data.get("bands") or [], key=lambda b: float(b["low_mhz"]))
-        for a, b in zip(bands, bands[1:]):
+        for a, b in itertools.pairwise(bands):
             if float(b["low_mhz"]) < float(a["high_mhz"]):
                 raise ValidationError(_("Frequency bands must not overlap."), code="band_overlap")
         for key in ("latitude", "longitude"):

@@ -184,7 +184,7 @@ def test_due_at_sub_day_norms_add_elapsed_time():
 def test_due_at_working_days_ends_at_1800_almaty():
     assert due_at(almaty(2026, 3, 16, 9, 0), parse_norm("29 working days")) == almaty(2026, 4, 29, 18, 0)
     # Receipt late in the evening counts by its Almaty date, not its UTC date.
-    late = datetime.datetime(2026, 3, 16, 19, 30, tzinfo=datetime.timezone.utc)  # 00:30 on 17 March in Almaty
+    late = datetime.datetime(2026, 3, 16, 19, 30, tzinfo=datetime.UTC)  # 00:30 on 17 March in Almaty
     assert due_at(late, parse_norm("2 working days")) == almaty(2026, 3, 19, 18, 0)
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import itertools
 import json
 import re
 from io import StringIO
@@ -141,7 +142,7 @@ def bpmn(request):
 def test_the_expected_files_and_only_those():
     found = {f"{service_of(p)}/{p.name}" for d in SERVICES.glob("*/definitions") for p in definitions.iter_definition_files(d)}
     assert found == EXPECTED_FILES
-    assert [p for p in definitions.iter_definition_files()] == FILES  # the directories the services registered
+    assert list(definitions.iter_definition_files()) == FILES  # the directories the services registered
 
 
 @pytest.mark.parametrize("path", FILES, ids=ids(FILES))
@@ -188,7 +189,7 @@ def test_every_element_has_its_diagram_shape_or_edge(bpmn):
         assert size == SIZES[bpmn.tag(node)], node.get("id")
         if bpmn.tag(node) == "exclusiveGateway":
             assert shape.get("isMarkerVisible") == "true"
-    assert set(shapes) == {n.get("id") for n in bpmn.nodes} | {l.get("id") for l in bpmn.lanes} | {participant.get("id")}
+    assert set(shapes) == {n.get("id") for n in bpmn.nodes} | {lane.get("id") for lane in bpmn.lanes} | {participant.get("id")}
     for flow in bpmn.flows:
         edge = edges[flow.get("id")]
         points = edge.findall("di:waypoint", NS)
@@ -215,7 +216,7 @@ def test_diagram_is_tidy(bpmn):
     for flow in bpmn.flows:
         edge = plane.find(f"bpmndi:BPMNEdge[@bpmnElement='{flow.get('id')}']", NS)
         pts = [(float(p.get("x")), float(p.get("y"))) for p in edge.findall("di:waypoint", NS)]
-        for (x1, y1), (x2, y2) in zip(pts, pts[1:]):
+        for (x1, y1), (x2, y2) in itertools.pairwise(pts):
             assert x1 == x2 or y1 == y2, flow.get("id")
 
         def on_border(point, box):
@@ -229,7 +230,7 @@ def test_diagram_is_tidy(bpmn):
             if node.get("id") in (flow.get("sourceRef"), flow.get("targetRef")):
                 continue
             x, y, w, h = boxes[node.get("id")]
-            for (x1, y1), (x2, y2) in zip(pts, pts[1:]):
+            for (x1, y1), (x2, y2) in itertools.pairwise(pts):
                 crosses = (x1 == x2 and x < x1 < x + w and max(min(y1, y2), y) < min(max(y1, y2), y + h)) or \
                           (y1 == y2 and y < y1 < y + h and max(min(x1, x2), x) < min(max(x1, x2), x + w))
                 assert not crosses, (flow.get("id"), node.get("id"))
@@ -453,7 +454,7 @@ def test_generated_step_table_equals_the_regulation(key):
     generated = [tuple(getattr(r, c) for c in steptable.Row.COLUMNS) for r in steptable.step_table(path)]
     expected = regulation_tables.expected_table(key)
     assert [r[0] for r in generated] == [r[0] for r in expected]
-    for got, want in zip(generated, expected):
+    for got, want in zip(generated, expected, strict=True):
         assert got == want
 
 

@@ -1,4 +1,4 @@
-"""Registry records: created from results, and their lifecycle.
+"""The registry's actions: records created from results, and their lifecycle (one function per action).
 
 Transitions (each by an authorised officer, with a reason, recorded in the history; re-issue and
 duplicate produce a signed document):
@@ -126,7 +126,8 @@ def record_result(document, actor) -> Record | None:
         record = Record.objects.select_for_update().filter(number=number, kind=service.result_kind).first()
         if record is not None:
             holder = record.holder
-            if (holder.bin, holder.iin if not holder.bin else "") != (app.applicant_bin, "" if app.applicant_bin else app.applicant_iin):
+            holder_ids = (holder.bin, holder.iin if not holder.bin else "")
+            if holder_ids != (app.applicant_bin, "" if app.applicant_bin else app.applicant_iin):
                 raise RegistryNotAllowed(_("The licence named in the request belongs to another holder."),
                                          code="not_the_holder")
             _apply(record, action, actor, reason=(app.form_data or {}).get("reason", ""), document=document,
@@ -154,7 +155,8 @@ def _check_actor(record: Record, actor) -> None:
     if actor.is_superuser or actor.kind == actor.Kind.ADMINISTRATOR:
         return
     groups = set(actor.groups.values_list("name", flat=True))
-    if actor.kind != actor.Kind.OFFICER or not groups & PROVIDER_GROUPS or actor.provider_unit_id != record.provider_unit_id:
+    if (actor.kind != actor.Kind.OFFICER or not groups & PROVIDER_GROUPS
+            or actor.provider_unit_id != record.provider_unit_id):
         raise RegistryNotAllowed()
 
 
@@ -199,8 +201,8 @@ def _apply(record: Record, action: str, actor, *, reason: str, document=None, ch
                                     holder_name=record.holder.name, address=record.holder.address)
             document.save(update_fields=["content"])
         version = record.documents.count() + 1
-        RecordDocument.objects.create(record=record, document=document, version=version,
-                                      role=RecordDocument.Role.REISSUE if action == "reissue" else RecordDocument.Role.DUPLICATE)
+        role = RecordDocument.Role.REISSUE if action == "reissue" else RecordDocument.Role.DUPLICATE
+        RecordDocument.objects.create(record=record, document=document, version=version, role=role)
     updated = Record.objects.filter(pk=record.pk, version=record.version).update(
         status=to, version=record.version + 1, updated_at=timezone.now())
     if updated != 1:

@@ -1,4 +1,5 @@
-"""The electronic queue: issuing tickets, booking slots, calling the next one, measuring the norm."""
+"""The electronic queue's actions (issuing tickets, booking slots, calling the next one, finishing with the
+norm measured) and the read-only queries they rest on (waiting, free_slots, in_service, upcoming_bookings …)."""
 from __future__ import annotations
 
 import datetime
@@ -77,13 +78,15 @@ def waiting(now=None):
     today = now.astimezone(ALMATY).date()
     booked = list(Ticket.objects.filter(kind=Ticket.Kind.BOOKED, status=Ticket.Status.WAITING, slot_at__lte=now,
                                         day=today).order_by("slot_at", "id"))
-    desk = list(Ticket.objects.filter(kind=Ticket.Kind.DESK, status=Ticket.Status.WAITING, day=today).order_by("created_at", "id"))
+    desk = list(Ticket.objects.filter(kind=Ticket.Kind.DESK, status=Ticket.Status.WAITING, day=today)
+                .order_by("created_at", "id"))
     return booked + desk
 
 
 def upcoming_bookings(now=None):
     now = now or timezone.now()
-    return Ticket.objects.filter(kind=Ticket.Kind.BOOKED, status=Ticket.Status.WAITING, slot_at__gt=now).order_by("slot_at")[:50]
+    return Ticket.objects.filter(kind=Ticket.Kind.BOOKED, status=Ticket.Status.WAITING,
+                                 slot_at__gt=now).order_by("slot_at")[:50]
 
 
 def call_next(operator, now=None) -> Ticket | None:
@@ -111,7 +114,8 @@ def finish(ticket: Ticket, outcome: str, now=None) -> Ticket:
 
 def served_today(now=None):
     now = now or timezone.now()
-    return Ticket.objects.filter(day=now.astimezone(ALMATY).date(), status=Ticket.Status.SERVED).order_by("-finished_at")
+    return Ticket.objects.filter(day=now.astimezone(ALMATY).date(),
+                                 status=Ticket.Status.SERVED).order_by("-finished_at")
 
 
 def in_service(operator=None):
