@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -16,3 +17,9 @@ urlpatterns = [
     path("psc/", include("pscdesk.urls")),
     path("", include("web.urls")),
 ]
+# The bare baseline endpoints for scripts/bench and scripts/loadtest (web/bench.py): never in production.
+if settings.ELICENSE_BENCH_ENDPOINTS and settings.ELICENSE_ENV != "production":
+    urlpatterns.append(path("", include("web.bench")))
+
+# Pool exhaustion outside a view (e.g. a middleware's query) is a 503 too (web/middleware.py).
+handler500 = "web.views.server_error"

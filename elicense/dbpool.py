@@ -1,0 +1,47 @@
+"""The database connection budget (ADR 0011, docs/deployment.md): how many PostgreSQL connections each web
+worker's pool may hold, so that all web workers together stay within the budget.
+
+    workers × max_size ≤ budget,   max_size = budget // workers (at least 1),   min_size = 1
+
+Read by elicense/settings.py from ELICENSE_DB_CONNECTION_BUDGET and ELICENSE_WEB_WORKERS (the same variable
+elicense/gunicorn_conf.py starts that many workers from). Imports nothing of Django's settings.
+"""
+from __future__ import annotations
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+def pool_options(*, budget: int, workers: int, timeout: float) -> dict:
+    """The ``OPTIONS["pool"]`` of one web worker: psycopg_pool.ConnectionPool's arguments."""
+    if workers < 1:
+        raise ImproperlyConfigured(f"ELICENSE_WEB_WORKERS={workers}: at least one web worker is needed")
+    if budget < workers:
+        raise ImproperlyConfigured(
+            f"ELICENSE_DB_CONNECTION_BUDGET={budget} is less than ELICENSE_WEB_WORKERS={workers}: every web "
+            "worker needs at least one database connection (raise the budget or run fewer workers)")
+    if timeout <= 0:
+        raise ImproperlyConfigured(f"ELICENSE_DB_POOL_TIMEOUT={timeout}: must be a positive number of seconds")
+    return {"min_size": 1, "max_size": max(1, budget // workers), "timeout": timeout}
+
+
+def _int(environ, name: str, default: int) -> int:
+    try:
+        return int(environ.get(name, default))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={environ.get(name)!r}: must be a whole number") from None
+
+
+def configure_postgresql(database: dict, environ) -> dict:
+    """Give a PostgreSQL DATABASES entry its application_name and, unless ELICENSE_DB_POOL=0, the pool sized
+    from the budget (CONN_MAX_AGE 0: the pool keeps the connections, Django returns them after each request)."""
+    options = database.setdefault("OPTIONS", {})
+    options["application_name"] = environ.get("ELICENSE_DB_APPLICATION_NAME", "elicense-web")
+    if environ.get("ELICENSE_DB_POOL", "1") != "0":
+        try:
+            timeout = float(environ.get("ELICENSE_DB_POOL_TIMEOUT", "5"))
+        except ValueError:
+            raise ImproperlyConfigured("ELICENSE_DB_POOL_TIMEOUT must be a number of seconds") from None
+        options["pool"] = pool_options(budget=_int(environ, "ELICENSE_DB_CONNECTION_BUDGET", 20),
+                                       workers=_int(environ, "ELICENSE_WEB_WORKERS", 2), timeout=timeout)
+        database["CONN_MAX_AGE"] = 0
+    return database
