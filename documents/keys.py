@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from core.identifiers import complete
 from documents import conf
 from integrations import pki as demo_pki
+from integrations import trust
 
 _lock = threading.Lock()
 
@@ -42,12 +43,19 @@ def _pem(key) -> str:
                              serialization.NoEncryption()).decode()
 
 
+def trust_certificates(data: bytes) -> list[x509.Certificate]:
+    """The certificates of one trust item (PEM, maybe several, or DER)."""
+    if b"-----BEGIN" in data:
+        return x509.load_pem_x509_certificates(data)
+    return [x509.load_der_x509_certificate(data)]
+
+
 def _load_chain() -> tuple[x509.Certificate, ...]:
-    directory = conf.trust_dir()
+    """The CA certificates of the trust store (integrations.trust), intermediates first."""
     certs = []
     for sub in ("intermediates", "roots"):
-        for path in sorted((directory / sub).glob("*.pem")):
-            certs.extend(x509.load_pem_x509_certificates(path.read_bytes()))
+        for _name, data in trust.material(sub):
+            certs.extend(trust_certificates(data))
     return tuple(certs)
 
 

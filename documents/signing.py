@@ -7,7 +7,6 @@ import io
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import pem
-from cryptography import x509
 from pyhanko.pdf_utils.content import ImportedPdfPage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -16,10 +15,10 @@ from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from documents import conf
-from documents.keys import Identity, tsa_identity
+from documents.keys import Identity, trust_certificates, tsa_identity
 from documents.pdf import SIGNATURE_BOX, render_stamp
 from documents.tsa import as_asn1_cert, as_asn1_key, timestamper
+from integrations import trust
 
 FIELD_NAME = "Signature"
 
@@ -49,10 +48,7 @@ class ImportedPdfBytes(ImportedPdfPage):
 
 def _crls() -> list:
     found = []
-    for path in sorted((conf.trust_dir() / "crls").glob("*")):
-        if path.name.startswith(".") or path.suffix == ".tmp" or not path.is_file():
-            continue
-        data = path.read_bytes()
+    for _name, data in trust.material("crls"):
         if pem.detect(data):
             found.extend(asn1_crl.CertificateList.load(der) for _, _, der in pem.unarmor(data, multiple=True))
         else:
@@ -61,11 +57,12 @@ def _crls() -> list:
 
 
 def validation_context() -> ValidationContext:
-    """Trust and revocation material at signing time, from the trust store; no fetching."""
+    """Trust and revocation material at signing time, from the trust store (integrations.trust: the database's
+    trust items); no fetching."""
     roots, others = [], []
     for sub, bucket in (("roots", roots), ("intermediates", others)):
-        for path in sorted((conf.trust_dir() / sub).glob("*.pem")):
-            bucket.extend(as_asn1_cert(c) for c in x509.load_pem_x509_certificates(path.read_bytes()))
+        for _name, data in trust.material(sub):
+            bucket.extend(as_asn1_cert(c) for c in trust_certificates(data))
     others.append(as_asn1_cert(tsa_identity().cert))
     return ValidationContext(trust_roots=roots, other_certs=others, crls=_crls(), allow_fetching=False,
                              revocation_mode="hard-fail")

@@ -1,5 +1,7 @@
-"""State kept on the E-licensing side of the outside systems."""
+"""State kept on the E-licensing side of the outside systems, and the EDS trust store."""
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -61,3 +63,30 @@ class ExchangeLog(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+class TrustItem(models.Model):
+    """One piece of the EDS trust store, shared by every app server: a trusted root, an intermediate CA
+    certificate or a CRL, as the PEM or DER bytes a trust folder's file holds (docs/signatures.md).
+
+    Rows are added and deleted, never changed in place: ``integrations.trust`` notices a change by the
+    count, the highest id and the latest ``added_at``."""
+
+    class Kind(models.TextChoices):
+        ROOT = "root", _("trusted root certificate")
+        INTERMEDIATE = "intermediate", _("intermediate CA")
+        CRL = "crl", _("revocation list (CRL)")
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    name = models.CharField(max_length=200, help_text="file name it came as (a label; unique per kind)")
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    added_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    source = models.CharField(max_length=300, blank=True,
+                              help_text="'upload' (administration page) or 'import:<folder>' (import_trust_dir)")
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [models.UniqueConstraint(fields=["kind", "name"], name="trust_item_kind_name_unique")]

@@ -4,9 +4,10 @@ Used by the tests, by ``manage.py make_demo_pki`` and by the demo-data loader.
 It is *not* a CA for production: CA keys are written unencrypted under
 ``private/`` so that a demo can issue more users later.
 
-The folder written by :func:`make_pki` is directly usable as the trust store
-of :class:`integrations.signatures.X509SignatureVerifier`
-(``ELICENSE_TRUST_DIR``)::
+The folder written by :func:`make_pki` has the trust folder's layout: its
+roots, intermediates and CRLs are imported into the trust store
+(``manage.py import_trust_dir``; ``make_demo_pki`` and ``load_demo`` do it),
+or read directly by ``X509SignatureVerifier(trust_dir=…)``::
 
     roots/root.pem               trusted root CA certificate (trust anchor)
     intermediates/issuing.pem    issuing CA certificate (signed by the root)

@@ -272,6 +272,25 @@ def test_trust_store_lists_and_takes_a_crl(world, admin_client, pki, settings, t
     assert response.status_code == 200 and "not one PEM" in response.content.decode()
 
 
+def test_trust_store_page_adds_and_removes_rows_of_the_shared_store(world, admin_client, pki):
+    """The trust store is the database's (every app server reads it): an upload is a TrustItem, not a file."""
+    from integrations.models import TrustItem
+
+    before = set(TrustItem.objects.values_list("kind", "name"))
+    assert ("crl", "issuing.crl.pem") in before
+    root_pem = pki.root_pem_path.read_bytes()
+    files = sorted(p.relative_to(pki.directory) for p in pki.directory.rglob("*"))
+    response = admin_client.post("/office/admin/trust/", {"kind": "root", "file": SimpleUploadedFile("r.pem", root_pem)})
+    assert response.status_code == 302
+    item = TrustItem.objects.get(source="upload")
+    assert (item.kind, bytes(item.content), item.added_by.username) == ("root", root_pem, "root")
+    assert sorted(p.relative_to(pki.directory) for p in pki.directory.rglob("*")) == files  # no file written
+    html = page(admin_client, "/office/admin/trust/")
+    assert f'name="remove" value="{item.pk}"' in html and item.name in html
+    assert admin_client.post("/office/admin/trust/", {"remove": item.pk}).status_code == 302
+    assert set(TrustItem.objects.values_list("kind", "name")) == before
+
+
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_pages_in_kazakh_and_russian(world, lang):
     client = office(world.committee_officer, lang=lang)

@@ -3,11 +3,9 @@ the fees, the trust store (roots and CRLs for the EDS checks)."""
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 
 from cryptography import x509
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 import accounts.actions
 import integrations.actions
+import integrations.trust
 import services.actions
 import workdays.actions
 from accounts.models import User
@@ -162,10 +161,6 @@ def fee_edit(request, fee_id):
 
 
 # -- the trust store -------------------------------------------------------------------------------------
-def _trust_dir() -> Path:
-    return Path(settings.ELICENSE_TRUST_DIR)
-
-
 def _pem_blocks(data: bytes, marker: bytes) -> list[bytes]:
     begin = b"-----BEGIN " + marker + b"-----"
     end = b"-----END " + marker + b"-----"
@@ -179,31 +174,34 @@ def _pem_blocks(data: bytes, marker: bytes) -> list[bytes]:
 
 
 def trust_entries() -> dict:
+    """The trust store's items (integrations.trust: the database's, shared by every server), parsed for the page."""
     now = timezone.now()
     roots, crls = [], []
-    directory = _trust_dir()
-    for path in sorted((directory / "roots").glob("*")) + sorted((directory / "intermediates").glob("*")):
-        data = path.read_bytes()
+    items = integrations.trust.entries()
+    for item in [i for i in items if i["folder"] == "roots"] + [i for i in items if i["folder"] == "intermediates"]:
+        data = item["content"]
         try:
             certs = [x509.load_pem_x509_certificate(b) for b in _pem_blocks(data, b"CERTIFICATE")] or \
                 [x509.load_der_x509_certificate(data)]
         except ValueError:
             continue
         for c in certs:
-            roots.append({"file": f"{path.parent.name}/{path.name}", "subject": c.subject.rfc4514_string(),
+            roots.append({"file": f"{item['folder']}/{item['name']}", "id": item["id"],
+                          "subject": c.subject.rfc4514_string(),
                           "not_before": c.not_valid_before_utc, "not_after": c.not_valid_after_utc,
                           "valid": c.not_valid_before_utc <= now <= c.not_valid_after_utc,
-                          "root": path.parent.name == "roots"})
-    for path in sorted((directory / "crls").glob("*")):
-        data = path.read_bytes()
+                          "root": item["folder"] == "roots"})
+    for item in [i for i in items if i["folder"] == "crls"]:
+        data = item["content"]
         try:
-            items = [x509.load_pem_x509_crl(b) for b in _pem_blocks(data, b"X509 CRL")] or \
+            found = [x509.load_pem_x509_crl(b) for b in _pem_blocks(data, b"X509 CRL")] or \
                 [x509.load_der_x509_crl(data)]
         except ValueError:
             continue
-        for crl in items:
-            crls.append({"file": path.name, "issuer": crl.issuer.rfc4514_string(), "this_update": crl.last_update_utc,
-                         "next_update": crl.next_update_utc, "revoked": len(list(crl)),
+        for crl in found:
+            crls.append({"file": item["name"], "id": item["id"], "issuer": crl.issuer.rfc4514_string(),
+                         "this_update": crl.last_update_utc, "next_update": crl.next_update_utc,
+                         "revoked": len(list(crl)),
                          "valid": crl.next_update_utc is not None and crl.next_update_utc >= now})
     return {"certificates": roots, "crls": crls}
 
@@ -242,10 +240,14 @@ class TrustUploadForm(forms.Form):
 
 @admin_required
 def trust(request):
+    if request.method == "POST" and request.POST.get("remove"):
+        if request.POST["remove"].isdigit():
+            integrations.actions.remove_trust_item(int(request.POST["remove"]))
+        return redirect("backoffice:admin-trust")
     form = TrustUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        added = integrations.actions.add_trust_file(kind=form.cleaned_data["kind"], pem=form.cleaned_data["pem"])
+        added = integrations.actions.add_trust_file(kind=form.cleaned_data["kind"], pem=form.cleaned_data["pem"],
+                                                    actor=request.user)
         messages.success(request, _("Added to the trust store: %(name)s.") % {"name": added})
         return redirect("backoffice:admin-trust")
-    return render(request, "backoffice/admin/trust.html", {"form": form, **trust_entries(), "section": "admin",
-                                                           "directory": _trust_dir()})
+    return render(request, "backoffice/admin/trust.html", {"form": form, **trust_entries(), "section": "admin"})

@@ -18,6 +18,8 @@ Public API::
     is_gost_oid(oid) -> bool, certificate_gost_oid(cert) -> str | None
     subject_identity(cert) -> (iin, bin)
     TrustStore.for_directory(path) -> TrustStore     # cached, reloaded on change
+    TrustStore.cached(key, stamp_of, items_of, max_age=0) -> TrustStore   # the same for another source
+                                                     # (the database's: integrations.trust.current_store())
 
 Modules, lowest first (a module imports only those above it)::
 
@@ -26,7 +28,7 @@ Modules, lowest first (a module imports only those above it)::
     signing        sign_detached
     certificates   NCA conventions: role OIDs, GOST OIDs, subject_identity
     crls           reading CRL files
-    trust_store    TrustStore (roots, intermediates, CRLs of a trust directory)
+    trust_store    TrustStore (roots, intermediates, CRLs of a trust directory or of trust items)
     cms            reading the CMS SignedData envelope, signer_certificate
     verify         X509SignatureVerifier
 

@@ -1,9 +1,15 @@
-"""The trust store: trusted roots, intermediates chained to them, and their CRLs, read from a directory and cached."""
+"""The trust store: trusted roots, intermediates chained to them, and their CRLs, cached.
+
+The material comes from a directory (:meth:`TrustStore.for_directory`) or from any other source as
+``(folder, name, bytes)`` items (:meth:`TrustStore.cached`; the shared database source is
+``integrations.trust``). Parsing, chain building and CRL attachment are the same for both."""
 from __future__ import annotations
 
 import logging
 import os
 import threading
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +23,10 @@ from integrations.signatures.crls import CRL_SUFFIXES, _read_crls
 log = logging.getLogger("integrations.signatures")  # the logger name of the former single module
 
 CERT_SUFFIXES = (".pem", ".crt", ".cer", ".der")
+
+
+def _now() -> float:
+    return time.monotonic()
 
 
 @dataclass
@@ -40,17 +50,26 @@ class TrustStore:
     Instances are cached per directory and rebuilt when any file's
     (name, mtime, size) changes; :meth:`for_directory` stats the files on
     every call (a few microseconds) and parses only on change.
+
+    :meth:`cached` is the same for another source: ``stamp_of()`` gives a cheap version of the source,
+    ``items_of()`` that version and the material, as ``(folder, name, bytes)`` items with folder
+    ``roots``, ``intermediates`` or ``crls`` (every item is read; names are labels only); at most
+    every ``max_age`` seconds is ``stamp_of`` asked. ``items`` keeps the material the store was
+    parsed from (what the signed results embed and the CRL endpoint serves).
     """
 
     _cache: dict[str, TrustStore] = {}
+    _checked: dict[str, float] = {}  # key -> time.monotonic() of the last stamp check (cached sources)
     _lock = threading.Lock()
 
-    def __init__(self, directory: Path, stamp: tuple):
+    def __init__(self, directory: Path | None, stamp: tuple, source: str = ""):
         self.directory = directory
         self.stamp = stamp
+        self.source = source or str(directory)
         self.cas: dict[bytes, _CA] = {}
         self.by_subject: dict[x509.Name, list[_CA]] = {}
         self.problems: list[str] = []
+        self.items: list[tuple[str, str, bytes]] = []
 
     # -- cache --
     @staticmethod
@@ -85,32 +104,87 @@ class TrustStore:
         return store
 
     @classmethod
+    def cached(
+        cls,
+        key: str,
+        stamp_of: Callable[[], tuple],
+        items_of: Callable[[], tuple[tuple, Iterable[tuple[str, str, bytes]]]],
+        *,
+        max_age: float = 0.0,
+    ) -> TrustStore:
+        """The store cached under ``key``: rebuilt when ``stamp_of()`` differs from the cached store's stamp,
+        which is checked at most every ``max_age`` seconds. ``items_of()`` returns ``(stamp, items)`` read
+        together, so that the cached stamp is that of the material parsed."""
+        now = _now()
+        store = cls._cache.get(key)
+        if store is not None and now - cls._checked.get(key, float("-inf")) < max_age:
+            return store
+        stamp = stamp_of()
+        if store is not None and store.stamp == stamp:
+            cls._checked[key] = now
+            return store
+        with cls._lock:
+            store = cls._cache.get(key)
+            if store is None or store.stamp != stamp:
+                stamp, items = items_of()
+                store = cls._build(None, stamp, items, source=key)
+                cls._cache[key] = store
+            cls._checked[key] = now
+        return store
+
+    @classmethod
+    def expire(cls, key: str) -> None:
+        """Check the source of ``key`` again at the next call (after a change made by this process)."""
+        cls._checked.pop(key, None)
+
+    @classmethod
     def clear_cache(cls) -> None:
         with cls._lock:
             cls._cache.clear()
+            cls._checked.clear()
 
     # -- loading --
     @classmethod
     def _load(cls, directory: Path, stamp: tuple) -> TrustStore:
-        store = cls(directory, stamp)
+        items, problems = [], []
+        for sub, name, _mtime, _size in stamp:
+            suffixes = CRL_SUFFIXES if sub == "crls" else CERT_SUFFIXES
+            if not name.lower().endswith(suffixes):
+                continue
+            try:
+                items.append((sub, name, (directory / sub / name).read_bytes()))
+            except OSError as exc:
+                problems.append(f"{sub}/{name}: {exc}")
+        return cls._build(directory, stamp, items, problems=problems)
+
+    @classmethod
+    def _build(
+        cls,
+        directory: Path | None,
+        stamp: tuple,
+        items: Iterable[tuple[str, str, bytes]],
+        *,
+        source: str = "",
+        problems: list[str] | None = None,
+    ) -> TrustStore:
+        store = cls(directory, stamp, source)
+        store.problems.extend(problems or ())
         roots: list[x509.Certificate] = []
         intermediates: list[x509.Certificate] = []
         crls: list[x509.CertificateRevocationList] = []
-        for sub, name, _mtime, _size in stamp:
-            path = directory / sub / name
+        for sub, name, data in items:
+            store.items.append((sub, name, data))
             try:
-                data = path.read_bytes()
                 if sub == "crls":
-                    if name.lower().endswith(CRL_SUFFIXES):
-                        crls.extend(_read_crls(data))
-                elif name.lower().endswith(CERT_SUFFIXES):
+                    crls.extend(_read_crls(data))
+                elif sub in ("roots", "intermediates"):
                     certs = (
                         x509.load_pem_x509_certificates(data)
                         if b"-----BEGIN" in data
                         else [x509.load_der_x509_certificate(data)]
                     )
                     (roots if sub == "roots" else intermediates).extend(certs)
-            except (ValueError, OSError) as exc:
+            except ValueError as exc:
                 store.problems.append(f"{sub}/{name}: {exc}")
         for cert in roots:
             if certificate_gost_oid(cert):
@@ -145,7 +219,7 @@ class TrustStore:
             if not attached:
                 store.problems.append(f"CRL of {crl.issuer.rfc4514_string()}: no trusted CA signed it, skipped")
         for problem in store.problems:
-            log.warning("trust store %s: %s", directory, problem)
+            log.warning("trust store %s: %s", store.source, problem)
         return store
 
     def _add(self, cert: x509.Certificate, *, is_root: bool, issuer_fp: bytes | None) -> None:

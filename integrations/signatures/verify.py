@@ -41,10 +41,12 @@ def _load_cert(data: bytes | str) -> x509.Certificate:
 
 
 class X509SignatureVerifier:
-    """Checks NCA-style certificates and detached CMS signatures against a trust dir.
+    """Checks NCA-style certificates and detached CMS signatures against the trust store.
 
-    ``trust_dir`` defaults to ``settings.ELICENSE_TRUST_DIR`` (read per call, so
-    ``override_settings`` works). No database access.
+    Without ``trust_dir``, the trust store is the shared one (``integrations.trust.current_store()``:
+    the database's trust items, cached and reloaded on change; with ``ELICENSE_TRUST_STORE=directory``
+    the folder ``settings.ELICENSE_TRUST_DIR``), looked up per call so ``override_settings`` works.
+    With ``trust_dir``, that folder, read as before, with no database access.
     """
 
     def __init__(self, trust_dir: Path | str | None = None):
@@ -59,7 +61,11 @@ class X509SignatureVerifier:
         return Path(settings.ELICENSE_TRUST_DIR)
 
     def trust_store(self) -> TrustStore:
-        return TrustStore.for_directory(self.trust_dir)
+        if self._trust_dir is not None:
+            return TrustStore.for_directory(self._trust_dir)
+        from integrations.trust import current_store
+
+        return current_store()
 
     # -- certificate ---------------------------------------------------------------
     def check_certificate(

@@ -110,7 +110,10 @@ def trust_copy(settings, pki, certs, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_trust_cache():
+def _fresh_trust_cache(settings):
+    # These tests check the trust store on the folder itself (files removed, replaced, re-issued), without a
+    # database: the folder is read live. The database's trust store: test_trust_items.py.
+    settings.ELICENSE_TRUST_STORE = "directory"
     TrustStore.clear_cache()
     yield
     TrustStore.clear_cache()

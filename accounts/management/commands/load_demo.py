@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from integrations import pki as demo_pki
+from integrations import trust
 from integrations.registry import LocalRegistry
 from services.models import ProviderUnit
 from services.reference_data import load_reference_data
@@ -92,6 +93,8 @@ class Command(BaseCommand):
         directory = Path(settings.ELICENSE_TRUST_DIR)
         pki = demo_pki.load_pki(directory) if (directory / "roots").exists() else demo_pki.make_pki(directory)
         demo_pki.write_crls(pki)  # fresh CRLs at every start
+        if trust.uses_database():  # the trust store every server reads (docs/signatures.md)
+            trust.import_directory(directory, replace=True)
         for user in User.objects.filter(kind=User.Kind.APPLICANT).exclude(iin=""):
             role = "first_head" if user.bin else "individual"
             for purpose in ("sign", "auth"):

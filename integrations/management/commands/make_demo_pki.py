@@ -17,6 +17,9 @@
   default ``Qwerty12`` like the NCA's test keys) and ``.pem``.
 * ``--refresh-crl`` only re-issues the CRLs of an existing PKI (they expire
   after ``--crl-days``; the verifier fails closed on a stale CRL).
+* The folder's roots, intermediates and CRLs are then imported into the trust
+  store in the database (as ``import_trust_dir --replace`` does), unless
+  ``ELICENSE_TRUST_STORE=directory`` (the verifier then reads the folder).
 
 The demo-data loader should call :mod:`integrations.pki` directly
 (``make_pki``/``load_pki``/``issue``/``save_user``) rather than this command.
@@ -32,6 +35,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from integrations import pki as demo_pki
+from integrations import trust
 
 DEFAULT_PASSWORD = "Qwerty12"
 ROLES = ("individual", "first_head", "signing_right", "employee")
@@ -81,6 +85,7 @@ class Command(BaseCommand):
             pki.crl_validity = dt.timedelta(days=options["crl_days"])
             demo_pki.write_crls(pki)
             self.stdout.write(f"CRLs re-issued in {directory}")
+            self._import(directory)
             return
         people = _identities(options)
         if existing and not options["force"]:
@@ -97,6 +102,11 @@ class Command(BaseCommand):
                 self._issue(pki, person, n, options)
             except (KeyError, TypeError, ValueError) as exc:
                 raise CommandError(f"identity {person!r}: {exc}") from exc
+        self._import(directory)
+
+    def _import(self, directory: Path) -> None:
+        if trust.uses_database():
+            self.stdout.write(f"trust store: {trust.import_directory(directory, replace=True)}")
 
     def _issue(self, pki, person: dict, n: int, options) -> None:
         iin = str(person["iin"]).strip()
