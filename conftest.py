@@ -23,8 +23,9 @@ from services.models import ProviderUnit
 from services.reference_data import load_reference_data
 from simulators.harness import Simulators
 
-# The browser journeys' fixtures (chromium, web), shared by every app.
-pytest_plugins = ["web.tests.fixtures"]
+# The browser journeys' fixtures (chromium, web), the trust store mirrored from the test PKI's folder into the
+# database (integrations.tests.fixtures) and an S3-compatible server (s3_server, s3_storage), shared by every app.
+pytest_plugins = ["web.tests.fixtures", "integrations.tests.fixtures", "elicense.tests.fixtures"]
 
 REGISTRY = SeedData()
 PERSON = next(p for p in REGISTRY._individuals.values() if p["status"] == "alive")
@@ -63,6 +64,9 @@ def _trust(settings, pki, tmp_path, simulators):
     # Tests create many users: a fast hasher (never used outside tests).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Background work runs at once, in the test's own transaction: a test sees a result's PDF right after the
+    # action that issued it. The real backends and their workers are tested in core/tests/test_tasks.py.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     adapters.reset()
     yield
     adapters.reset()

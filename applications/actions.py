@@ -17,19 +17,21 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, Attachment, Signature, SurveyAnswer
 from applications.signing import (
+    certificate_check,
     check_chosen_certificate,
     current_revision,
     freeze_revision,
     latest_signature,
-    verify_latest_signature,
+    signature_check,
 )
 from core.errors import DomainError
 from core.identifiers import IdentifierError, parse_bin, parse_iin
+from documents.tasks import enqueue_pending
 from integrations import adapters
 from integrations.adapters import AdapterUnavailable
 from integrations.exchange import about
 from integrations.models import Payment
-from integrations.signatures import REASON_MESSAGES
+from integrations.signatures import REASON_MESSAGES, signer_certificate
 from services import registry
 from services.models import Fee, Region, RequiredDocument
 from workflow import definitions, engine
@@ -85,7 +87,8 @@ def roles(user) -> set[str]:
 
 def _locked(application_id) -> Application:
     return (
-        Application.objects.select_for_update(of=("self",)).select_related("definition", "process").get(pk=application_id)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("definition", "process", "provider_unit", "region", "current_revision").get(pk=application_id)
     )
 
 
@@ -97,13 +100,26 @@ def _complete(application_id, actor, action_kind: str, data: dict | None = None,
     without asking again (a check it made)."""
     with transaction.atomic():
         app = _locked(application_id)
-        task = engine.open_task(app, action_kind)
+        tasks = engine.open_tasks(app)
+        task = engine.open_task(app, action_kind, tasks)
         if not may_complete(actor, app, task):
             raise engine.NotAllowed()
         context = {}
         extra = before(app, task, context) if before else None
-        engine.complete_user_task(app, task, actor, {**(data or {}), **(extra or {})}, context=context)
+        run = engine.complete_user_task(app, task, actor, {**(data or {}), **(extra or {})}, context=context,
+                                        tasks=tasks)
+    _after_commit(app, run)
     return app
+
+
+# The history events of the operations that issue a document (applications.operations).
+ISSUING_EVENTS = {"result_issued", "refused", "receipt_issued"}
+
+
+def _after_commit(app, run) -> None:
+    """After the transaction that moved the request: the documents it issued get their PDFs (a task)."""
+    if any(event.kind in ISSUING_EVENTS for event in run.events):
+        enqueue_pending(app.pk)
 
 
 # -- creating a request ----------------------------------------------------------
@@ -140,12 +156,13 @@ def create_application(actor, *, service: str, sub_kind: str, channel: str, regi
                 created_by=actor, client_request_id=client_request_id, region=region,
                 provider_unit=offered.provider_unit(region), **applicant_fields,
             )
-            engine.start(app, actor)
-            if channel == "portal" and app.status != Application.Status.REFUSED:
-                _prefill_from_registry(app, actor)
+            run = engine.start(app, actor)
     except IntegrityError:
         # The same client request arrived twice at once: the other one won.
         return Application.objects.get(created_by=actor, client_request_id=client_request_id), False
+    _after_commit(app, run)  # a refusal at authorisation (step 2) has its document
+    if channel == "portal" and app.status != Application.Status.REFUSED:
+        _prefill_from_registry(app, actor)  # an outside call: after the commit, never inside it
     return app, True
 
 
@@ -274,38 +291,41 @@ def current_fee(app) -> Fee:
 def start_payment(application_id, actor) -> Payment:
     """Create the payment at the gateway and send the applicant to its page (`next_url`).
 
-    A repeated call returns the same open payment. The gateway is asked with an Idempotency-Key (the
-    payment's reference), so a retried create never makes a second payment. The gateway down: 503, the
+    A repeated call returns the same open payment. The gateway is called outside any transaction that
+    holds the request (checked first, recorded after, each under the lock), with an Idempotency-Key —
+    the payment's reference, the same for the request's n-th payment — so a retried or concurrent create
+    never makes a second payment and the second caller records nothing twice. The gateway down: 503, the
     step stays open and nothing is lost (the exchange log keeps the failed attempts)."""
-    unavailable = None
     with transaction.atomic():
         app = _locked(application_id)
-        task = engine.open_task(app, "pay")
+        engine.open_task(app, "pay")
         if actor.pk != app.applicant_user_id:
             raise engine.NotAllowed()
         payment = app.payments.filter(status=Payment.Status.CREATED).order_by("-id").first()
+        if payment is not None:
+            return payment
+        amount = current_fee(app).amount_kzt
+        reference = f"EL{app.pk}-{app.created_at:%y%m%d%H%M%S%f}-{app.payments.count() + 1}"
+    try:
+        with about(app):
+            gateway_payment = adapters.payments().create(
+                app, amount, reference=reference, idempotency_key=reference,
+                description=f"{app.get_service_display()} ({app.sub_kind})"[:255],
+                return_url=f"{settings.ELICENSE_PUBLIC_URL}/api/v1/applications/{app.pk}",
+            )
+    except AdapterUnavailable as exc:
+        raise OutsideSystemUnavailable(system=exc.system) from None
+    with transaction.atomic():
+        app = _locked(application_id)
+        task = engine.open_task(app, "pay")  # the step may have ended meanwhile (a decline): then 409
+        payment = app.payments.filter(reference=reference).first()
         if payment is None:
-            amount = current_fee(app).amount_kzt
-            # The same request's n-th payment always has the same reference (and Idempotency-Key).
-            reference = f"EL{app.pk}-{app.created_at:%y%m%d%H%M%S%f}-{app.payments.count() + 1}"
-            try:
-                with about(app):
-                    gateway_payment = adapters.payments().create(
-                        app, amount, reference=reference, idempotency_key=reference,
-                        description=f"{app.get_service_display()} ({app.sub_kind})"[:255],
-                        return_url=f"{settings.ELICENSE_PUBLIC_URL}/api/v1/applications/{app.pk}",
-                    )
-            except AdapterUnavailable as exc:
-                unavailable = exc
-            else:
-                payment = Payment.objects.create(
-                    application=app, amount_kzt=amount, reference=reference, gateway_id=gateway_payment.payment_id,
-                    gateway_status=gateway_payment.status, next_url=gateway_payment.next_url,
-                )
-                engine.record_event(app, "payment_started", actor, task,
-                                    reference=payment.reference, amount_kzt=payment.amount_kzt)
-    if unavailable:
-        raise OutsideSystemUnavailable(system=unavailable.system)
+            payment = Payment.objects.create(
+                application=app, amount_kzt=amount, reference=reference, gateway_id=gateway_payment.payment_id,
+                gateway_status=gateway_payment.status, next_url=gateway_payment.next_url,
+            )
+            engine.record_event(app, "payment_started", actor, task,
+                                reference=payment.reference, amount_kzt=payment.amount_kzt)
     return payment
 
 
@@ -333,7 +353,7 @@ def report_payment(gateway_payment, source: str) -> tuple[Application | None, bo
         engine.record_event(app, "payment_reported", None, task, source=source, status=fact,
                             reference=payment.reference)
         if task is not None:
-            engine.complete_user_task(app, task, None, {"payment_reported": fact})
+            _after_commit(app, engine.complete_user_task(app, task, None, {"payment_reported": fact}))
     return app, True
 
 
@@ -399,7 +419,7 @@ def abandon_payment(application_id, actor) -> Application:
     return _complete(application_id, actor, "pay", before=before)
 
 
-def process_waiting(now=None, limit: int = 100) -> dict:
+def process_waiting(now=None, limit: int = 100, reconcile: bool = True) -> dict:
     """One pass of the worker: resume the requests whose waiting step is due for another attempt (each under
     its row lock; SKIP LOCKED on PostgreSQL, so several workers share them and an action holding a request
     is not waited for), then reconcile payments whose callback never came."""
@@ -416,12 +436,15 @@ def process_waiting(now=None, limit: int = 100) -> dict:
             if app is None:  # another worker has it, or it moved on meanwhile
                 continue
             run = engine.resume(app)
-            if run.waiting is None:
-                resumed += 1
-            else:
-                still_waiting += 1
-    reconciled = reconcile_payments(now)
-    return {"due": len(due), "resumed": resumed, "still_waiting": still_waiting, "payments_reconciled": reconciled}
+        _after_commit(app, run)
+        if run.waiting is None:
+            resumed += 1
+        else:
+            still_waiting += 1
+    result = {"due": len(due), "resumed": resumed, "still_waiting": still_waiting}
+    if reconcile:
+        result["payments_reconciled"] = reconcile_payments(now)
+    return result
 
 
 # -- signing --------------------------------------------------------------------------
@@ -461,20 +484,64 @@ def choose_certificate(application_id, actor, certificate_pem: str) -> Applicati
         raise
 
 
-def sign(application_id, actor, cms_der: bytes) -> Application:
-    def before(app, task, context):
-        signature = latest_signature(app)
-        signature.cms = cms_der
-        signature.save(update_fields=["cms"])
-        result = verify_latest_signature(app, at=timezone.now(), signature=signature)
-        _check_revocation_known(result)
-        context["signature_check"] = result  # the step's operation uses this verification
-        return {"signed": True}
+def sign(application_id, actor, cms_der: bytes, certificate_pem: str = "") -> Application:
+    """Step 8: sign the revision with the certificate chosen at step 6 — or, while step 6 is still open,
+    steps 6 and 8 in one call: the certificate the CMS carries (an NCALayer CMS carries its signer's
+    certificate; ``certificate_pem``, if given, must be that one) is chosen and checked, then the CMS is
+    verified — the same checks, refusals and history as the two calls, in one transaction and one run of
+    the process."""
+    kind = "sign"
     try:
-        return _complete(application_id, actor, "sign", before=before)
+        with transaction.atomic():
+            app = _locked(application_id)
+            tasks = engine.open_tasks(app)
+            if not any(t.action_kind == "sign" for t in tasks):
+                kind = "choose_certificate"
+            task = engine.open_task(app, kind, tasks)
+            if not may_complete(actor, app, task):
+                raise engine.NotAllowed()
+            now = timezone.now()
+            if kind == "sign":
+                signature = latest_signature(app)
+                signature.cms = cms_der
+                verified = signature_check(app, signature, at=now)
+                _check_revocation_known(verified)
+                signature.save(update_fields=["cms", "signature_check", "signed_at"])
+                run = engine.complete_user_task(app, task, actor, {"signed": True},
+                                                {"signature_check": verified}, tasks=tasks)
+            else:
+                signature = Signature(application=app, revision=current_revision(app), cms=cms_der,
+                                      certificate_pem=_certificate_of(cms_der, certificate_pem))
+                checked = certificate_check(app, signature, at=now)
+                _check_revocation_known(checked)  # an unknown revocation status refuses nothing: try later
+                context = {"certificate_check": checked}
+                if checked.valid:
+                    verified = signature_check(app, signature, at=now)
+                    _check_revocation_known(verified)
+                    context["signature_check"] = verified
+                signature.save()
+                run = engine.complete_user_task(app, task, actor, {"certificate_chosen": True}, context,
+                                                tasks=tasks, then=("sign", {"signed": True}) if checked.valid else None)
     except RevocationUnavailable as error:
-        _attempt_failed(application_id, actor, "sign", error)
+        _attempt_failed(application_id, actor, kind, error)
         raise
+    _after_commit(app, run)
+    return app
+
+
+def _certificate_of(cms_der: bytes, certificate_pem: str) -> str:
+    """The PEM of the certificate the CMS carries; refused if it carries none or another than the given one."""
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    certificate = signer_certificate(cms_der)
+    if certificate is None:
+        raise InvalidInput(_("The signature carries no certificate: choose the certificate first."),
+                           code="certificate_missing")
+    pem = certificate.public_bytes(Encoding.PEM).decode()
+    if certificate_pem.strip() and certificate_pem.strip() != pem.strip():
+        raise InvalidInput(_("The certificate is not the one the signature was made with."),
+                           code="certificate_mismatch")
+    return pem
 
 
 # -- the provider's staff --------------------------------------------------------------

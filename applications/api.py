@@ -167,7 +167,10 @@ def choose_certificate(request, application_id: int, body: CertificateIn):
 
 @router.post("/{application_id}/signature", response=ApplicationOut)
 def sign(request, application_id: int, body: SignatureIn):
-    return out(actions.sign(_get(request, application_id).pk, request.auth, _b64(body.cms_b64)))
+    """Step 8: the detached CMS over the signing payload, made with the certificate chosen at step 6. While
+    step 6 is still open, this one call completes steps 6 and 8: the certificate is the one the CMS
+    carries (an NCALayer CMS carries its signer's certificate), checked as at step 6."""
+    return out(actions.sign(_get(request, application_id).pk, request.auth, _b64(body.cms_b64), body.certificate_pem))
 
 
 @router.post("/{application_id}/applicant", response=ApplicationOut)

@@ -44,6 +44,9 @@ class Application(models.Model):
 
     form_data = models.JSONField(default=dict, blank=True)
     form_version = models.PositiveIntegerField(default=0)
+    # The revision to sign and decide on: the latest one frozen (applications.signing.freeze_revision).
+    current_revision = models.ForeignKey("Revision", null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="+")
 
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     refusal_step = models.CharField(max_length=10, blank=True)
@@ -164,3 +167,16 @@ class ResultDocument(models.Model):
     pdf = models.FileField(upload_to=result_pdf_path, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     signer_name = models.CharField(max_length=300, blank=True)
+    # Who signs the PDF: the deciding officer (or PSC operator); none for the system's seal. The PDF is
+    # made after the decision's transaction, by a task (documents.tasks.produce_document).
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+
+    SIGNING_KINDS = ("officer", "psc_operator", "administrator")
+
+    @classmethod
+    def signer_for(cls, actor):
+        """The deciding officer (or PSC operator); automatic steps and applicants' actions: the system seal."""
+        if actor is not None and getattr(actor, "kind", "") in cls.SIGNING_KINDS:
+            return actor
+        return None

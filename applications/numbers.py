@@ -1,10 +1,11 @@
 """Human-readable numbers, unique, given inside the caller's transaction.
 
-One counter row per series and year, taken with select_for_update so that two
-concurrent transactions never give the same number (on SQLite the write lock
-taken at BEGIN IMMEDIATE serialises them).
+One counter row per series and year, incremented with a single
+``UPDATE … RETURNING`` (the row stays locked by the caller's transaction, so two
+concurrent transactions never give the same number; on SQLite the write lock
+taken at BEGIN IMMEDIATE serialises them). The year's first number creates the row.
 """
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from applications.models import NumberCounter
@@ -22,10 +23,19 @@ DOCUMENT_PREFIXES = {
 
 def _next(series: str, year: int) -> int:
     assert transaction.get_connection().in_atomic_block, "numbers are given inside the registering transaction"
-    counter, _ = NumberCounter.objects.select_for_update().get_or_create(series=series, year=year)
-    counter.last_value += 1
-    NumberCounter.objects.filter(pk=counter.pk).update(last_value=counter.last_value)
-    return counter.last_value
+    table = NumberCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET last_value = last_value + 1 WHERE series = %s AND year = %s "
+                       "RETURNING last_value", [series, year])
+        row = cursor.fetchone()
+    if row is not None:
+        return row[0]
+    try:
+        with transaction.atomic():  # the year's first number
+            NumberCounter.objects.create(series=series, year=year, last_value=1)
+        return 1
+    except IntegrityError:  # another transaction created it first: take the next one
+        return _next(series, year)
 
 
 def next_registration_number(service: str, now=None) -> str:

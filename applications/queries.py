@@ -42,12 +42,14 @@ def _waiting(app: Application) -> dict | None:
     }
 
 
+RELATED = ("definition", "provider_unit", "region", "process")
+
+
 def out(app: Application) -> dict:
-    app = (
-        Application.objects.select_related("definition", "provider_unit", "region", "process")
-        .prefetch_related("documents")
-        .get(pk=app.pk)
-    )
+    """The request as the API returns it. A request just moved by an action is answered from the row the
+    action locked and changed (its relations already loaded), not read again."""
+    if not all(name in app._state.fields_cache for name in RELATED):
+        app = Application.objects.select_related(*RELATED).get(pk=app.pk)
     open_tasks = WorkTask.objects.filter(application=app, state=WorkTask.State.OPEN)
     return {
         "id": app.pk, "number": app.number, "service": app.service, "sub_kind": app.sub_kind, "channel": app.channel,

@@ -1,15 +1,16 @@
 """The documents a request ends with (or receives on the way: PSC receipts).
 
-A document is a row with its number and content, its signed PDF (PAdES, signed
-by the deciding officer: ``documents.produce``) and, for licences, permits and
-orders, its record in the registry (``registry.actions``).
+A document is a row with its number, content and signer, written with the decision in its
+transaction; for licences, permits and orders also its record in the registry
+(``registry.actions``). Its signed PDF (PAdES, signed by the deciding officer) is made after that
+transaction has committed, by a task (``documents.tasks.produce_document``, enqueued by
+``documents.tasks.enqueue_pending``): nothing slow happens while the request is locked.
 """
 from applications.models import ResultDocument
 from applications.numbers import next_document_number
 
 
 def issue_document(run, kind: str, **content) -> ResultDocument:
-    from documents.produce import produce
     from registry.actions import record_result
 
     app = run.subject
@@ -25,8 +26,8 @@ def issue_document(run, kind: str, **content) -> ResultDocument:
     if kind == "refusal":
         body["reasons"] = list(app.refusal_details or [])
     document = ResultDocument.objects.create(
-        application=app, kind=kind, number=next_document_number(kind, run.now), issued_at=run.now, content=body
+        application=app, kind=kind, number=next_document_number(kind, run.now), issued_at=run.now, content=body,
+        signer=ResultDocument.signer_for(run.actor),
     )
-    record = record_result(document, run.actor)
-    produce(document, run.actor, licence_number=record.number if record is not None else None)
+    record_result(document, run.actor)
     return document

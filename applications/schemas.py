@@ -138,6 +138,8 @@ class CertificateIn(Schema):
 
 class SignatureIn(Schema):
     cms_b64: str
+    # Optional: while step 6 is open, the certificate is the one the CMS carries; if given, it must be that one.
+    certificate_pem: str = ""
 
 
 class VerificationOut(Schema):

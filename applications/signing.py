@@ -37,13 +37,17 @@ def revision_content(application) -> dict:
 
 def freeze_revision(application) -> Revision:
     content = revision_content(application)
-    return Revision.objects.create(
+    revision = Revision.objects.create(
         application=application, content=content, sha256=hashlib.sha256(canonical_bytes(content)).hexdigest()
     )
+    application.current_revision = revision
+    type(application).objects.filter(pk=application.pk).update(current_revision=revision)
+    return revision
 
 
 def current_revision(application) -> Revision | None:
-    return application.revisions.order_by("-id").first()
+    """The revision to sign and decide on (the latest frozen)."""
+    return application.current_revision
 
 
 def signing_payload(application) -> bytes:
@@ -57,24 +61,39 @@ def latest_signature(application) -> Signature | None:
     return application.signatures.order_by("-id").first()
 
 
-def check_chosen_certificate(application, at, signature: Signature | None = None) -> CheckResult:
-    """Check the certificate of the signing attempt (default: the latest) and record the outcome on it."""
-    signature = signature or latest_signature(application)
+def certificate_check(application, signature: Signature, at) -> CheckResult:
+    """Check the attempt's certificate (validity, revocation, purpose, IIN/BIN) and note the outcome on the
+    attempt object (not saved)."""
     result = adapters.signatures().check_certificate(
         signature.certificate_pem.encode(), applicant_iin=application.applicant_iin,
         applicant_bin=application.applicant_bin, purpose="sign", at=at,
     )
+    signature.certificate_check = result.reason
+    signature.signer_iin, signature.signer_bin = result.subject_iin or "", result.subject_bin or ""
+    return result
+
+
+def signature_check(application, signature: Signature, at) -> CheckResult:
+    """Verify the attempt's CMS over its revision and note the outcome on the attempt object (not saved)."""
+    result = verify_signature(application, signature, at)
+    signature.signature_check, signature.signed_at = result.reason, at
+    return result
+
+
+def check_chosen_certificate(application, at, signature: Signature | None = None) -> CheckResult:
+    """Check the certificate of the signing attempt (default: the latest) and record the outcome on it."""
+    signature = signature or latest_signature(application)
+    result = certificate_check(application, signature, at)
     Signature.objects.filter(pk=signature.pk).update(
-        certificate_check=result.reason, signer_iin=result.subject_iin or "", signer_bin=result.subject_bin or ""
-    )
+        certificate_check=signature.certificate_check, signer_iin=signature.signer_iin, signer_bin=signature.signer_bin)
     return result
 
 
 def verify_latest_signature(application, at, signature: Signature | None = None) -> CheckResult:
     """Verify the signing attempt's CMS (default: the latest attempt's) and record the outcome on it."""
     signature = signature or latest_signature(application)
-    result = verify_signature(application, signature, at)
-    Signature.objects.filter(pk=signature.pk).update(signature_check=result.reason, signed_at=at)
+    result = signature_check(application, signature, at)
+    Signature.objects.filter(pk=signature.pk).update(signature_check=signature.signature_check, signed_at=at)
     return result
 
 

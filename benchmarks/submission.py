@@ -59,7 +59,7 @@ def _world(workdir: Path):
     from django.utils import timezone
 
     from accounts.models import ApiToken, User
-    from integrations import adapters
+    from integrations import adapters, trust
     from integrations import pki as demo_pki
     from integrations.registry import LocalRegistry
     from services.reference_data import load_reference_data
@@ -70,6 +70,7 @@ def _world(workdir: Path):
         setattr(settings, name, value)
     pki = demo_pki.make_pki(workdir / "pki")
     settings.ELICENSE_TRUST_DIR = pki.directory
+    trust.import_directory(pki.directory, replace=True)  # the trust store is the database's (docs/signatures.md)
     adapters.reset()
     load_reference_data()
     person = next(p for p in LocalRegistry()._individuals.values() if p["status"] == "alive")

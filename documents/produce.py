@@ -17,7 +17,6 @@ from services import registry as services
 
 log = logging.getLogger(__name__)
 
-SIGNING_KINDS = ("officer", "psc_operator", "administrator")
 
 
 def layout_builder(kind: str, service_code: str):
@@ -34,19 +33,17 @@ def verify_url(number: str) -> str:
     return f"{conf.public_url()}/verify/{number}/"
 
 
-def signer_for(actor):
-    """The deciding officer (or PSC operator); automatic steps and applicants' actions: the system seal."""
-    if actor is not None and getattr(actor, "kind", "") in SIGNING_KINDS:
-        return actor
-    return None
+def produce(document) -> bool:
+    """Render and sign the document's PDF and store it; False if another worker stored it first.
 
-
-def produce(document, actor=None, *, licence_number: str | None = None) -> None:
-    user = signer_for(actor)
+    Runs outside any transaction that holds the request (a task, documents.tasks): the slow part (render,
+    sign, timestamp) holds no lock; the PDF is stored only if the document has none yet."""
+    user = document.signer
     identity = signing_identity(user)
     started = time.perf_counter()
     name = (user.full_name() if user is not None else "") or identity.common_name
-    ctx = Context(document, signer_name=name, licence_number=licence_number)
+    entry = getattr(document, "registry_entry", None)
+    ctx = Context(document, signer_name=name, licence_number=entry.record.number if entry is not None else None)
     layout = layout_builder(document.kind, document.application.service)(ctx)
     if ctx.variant == "duplicate" and layout.mark is None:
         layout.mark = ("ТЕЛНҰСҚА", "ДУБЛИКАТ")
@@ -54,9 +51,15 @@ def produce(document, actor=None, *, licence_number: str | None = None) -> None:
     rendered = time.perf_counter()
     signed = sign_pdf(pdf, identity, number=document.number, reason=f"{layout.title[1]} {document.number}",
                       location=ctx.city[1], signer_name=name)
-    document.pdf.save(f"{document.number}.pdf", ContentFile(signed), save=False)
-    document.pdf_sha256 = hashlib.sha256(signed).hexdigest()
-    document.signer_name = name
-    document.save(update_fields=["pdf", "pdf_sha256", "signer_name"])
+    field = document._meta.get_field("pdf")
+    stored = field.storage.save(field.generate_filename(document, f"{document.number}.pdf"), ContentFile(signed))
+    digest = hashlib.sha256(signed).hexdigest()
+    won = type(document).objects.filter(pk=document.pk, pdf_sha256="").update(
+        pdf=stored, pdf_sha256=digest, signer_name=name)
+    if not won:  # made meanwhile by another worker: keep theirs
+        field.storage.delete(stored)
+        return False
+    document.pdf.name, document.pdf_sha256, document.signer_name = stored, digest, name
     log.info("document %s: render %.0f ms, sign %.0f ms", document.number, (rendered - started) * 1000,
              (time.perf_counter() - rendered) * 1000)
+    return True

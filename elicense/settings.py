@@ -10,10 +10,17 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from elicense.dbpool import configure_postgresql
+from elicense.storage import storages_from_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ELICENSE_VAR_DIR", BASE_DIR / "var"))
 
 DEBUG = os.environ.get("ELICENSE_DEBUG", "0") == "1"
+# "production": web/production.py refuses to start on development settings or demo material (ADR 0011).
+ELICENSE_ENV = os.environ.get("ELICENSE_ENV", "development")
+if ELICENSE_ENV not in ("development", "production"):
+    raise RuntimeError(f"ELICENSE_ENV={ELICENSE_ENV!r}: must be development or production")
 SECRET_KEY = os.environ.get("ELICENSE_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and os.environ.get("ELICENSE_REQUIRE_SECRET") == "1":
@@ -29,6 +36,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "accounts",
     "workdays",
@@ -43,10 +52,12 @@ INSTALLED_APPS = [
     "portal",
     "backoffice",
     "pscdesk",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "web.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -89,6 +100,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
+elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # ADR 0011, docs/deployment.md: connections named ELICENSE_DB_APPLICATION_NAME (default elicense-web) and,
+    # unless ELICENSE_DB_POOL=0, Django's connection pool: ELICENSE_DB_CONNECTION_BUDGET (default 20) shared
+    # by ELICENSE_WEB_WORKERS (default 2) workers, waiting ELICENSE_DB_POOL_TIMEOUT (5) s, then HTTP 503.
+    configure_postgresql(DATABASES["default"], os.environ)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -108,6 +124,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"
+# Stored files (attachments, scans, result PDFs) through Django's storage API: MEDIA_ROOT by default,
+# ELICENSE_STORAGE=s3 for an S3 bucket shared by every app server (elicense/storage.py, docs/deployment.md).
+STORAGES = storages_from_env(os.environ)
+# Sessions are rows in the database (Django's default engine), which every app server shares.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Attachments: what the portal accepts (issue 5 builds the page on this).
 ELICENSE_MAX_ATTACHMENT_BYTES = int(os.environ.get("ELICENSE_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024))
 
@@ -126,6 +147,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_HSTS_SECONDS = int(os.environ.get("ELICENSE_HSTS_SECONDS", "0"))  # set (e.g. 31536000) behind HTTPS
 SECURE_SSL_REDIRECT = os.environ.get("ELICENSE_SSL_REDIRECT") == "1"
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # probes talk plain HTTP to the server itself
 if os.environ.get("ELICENSE_BEHIND_HTTPS_PROXY") == "1":
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 LOGIN_URL = "portal:login"
@@ -180,8 +202,51 @@ ELICENSE_WAITING_RETRY_BASE = float(os.environ.get("ELICENSE_WAITING_RETRY_BASE"
 ELICENSE_WAITING_RETRY_MAX = float(os.environ.get("ELICENSE_WAITING_RETRY_MAX", "3600"))
 # A payment still open at the gateway this long after creation is polled by process_waiting (reconcile).
 ELICENSE_PAYMENT_RECONCILE_AFTER = float(os.environ.get("ELICENSE_PAYMENT_RECONCILE_AFTER", "300"))
-# Trust store for signature checks: PEM files of trusted roots and CRLs.
+# Trust store for signature checks (docs/signatures.md, ADR 0012): trusted roots, intermediates and CRLs kept in
+# the database (integrations.TrustItem), shared by every app server; each server looks for a change at most every
+# ELICENSE_TRUST_REFRESH_SECONDS. The folder ELICENSE_TRUST_DIR holds the demo PKI and is an import source
+# (manage.py import_trust_dir); ELICENSE_TRUST_STORE=directory reads it live instead (one server only).
 ELICENSE_TRUST_DIR = Path(os.environ.get("ELICENSE_TRUST_DIR", VAR_DIR / "pki"))
+ELICENSE_TRUST_STORE = os.environ.get("ELICENSE_TRUST_STORE", "database")
+if ELICENSE_TRUST_STORE not in ("database", "directory"):
+    raise RuntimeError("ELICENSE_TRUST_STORE must be database or directory")
+ELICENSE_TRUST_REFRESH_SECONDS = float(os.environ.get("ELICENSE_TRUST_REFRESH_SECONDS", "5"))
+
+# Background work (docs/deployment.md "Background work", ADR 0013): one API, Django's tasks (the
+# django-tasks backport). The embedded default keeps the queue in the database (works on SQLite);
+# production may use RQ on Redis, whose workers run on any number of machines. Tasks are idempotent
+# and derived from the database's state; the scheduler's sweeps re-enqueue anything a lost message
+# left undone, so the queue is never the only record of work to do.
+ELICENSE_TASK_BACKEND = os.environ.get("ELICENSE_TASK_BACKEND", "database")
+ELICENSE_REDIS_URL = os.environ.get("ELICENSE_REDIS_URL", "redis://127.0.0.1:6379/0")
+TASK_BACKENDS = {
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+    "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+}
+if ELICENSE_TASK_BACKEND not in TASK_BACKENDS:
+    raise RuntimeError(f"ELICENSE_TASK_BACKEND must be one of {sorted(TASK_BACKENDS)}")
+TASKS = {"default": TASK_BACKENDS[ELICENSE_TASK_BACKEND]}
+RQ_QUEUES = {"default": {"URL": ELICENSE_REDIS_URL, "DEFAULT_TIMEOUT": 300}}
+# The scheduler (manage.py run_scheduler) enqueues each periodic task every so many seconds.
+ELICENSE_PERIODIC_TASKS = [
+    ("applications.tasks.resume_waiting_requests", float(os.environ.get("ELICENSE_RESUME_EVERY", "10"))),
+    ("applications.tasks.reconcile_payments", float(os.environ.get("ELICENSE_RECONCILE_EVERY", "60"))),
+    ("documents.tasks.produce_missing_documents", float(os.environ.get("ELICENSE_DOCUMENT_SWEEP_EVERY", "60"))),
+]
+# A result document still without its PDF this long after it was issued is enqueued again.
+ELICENSE_DOCUMENT_SWEEP_AFTER = float(os.environ.get("ELICENSE_DOCUMENT_SWEEP_AFTER", "120"))
+
+# Health (web/health.py, docs/deployment.md): /healthz answers without the database; /readyz runs these
+# checks, each a function returning (ok, detail), named by the function's name without "check_".
+ELICENSE_READINESS_CHECKS = [
+    "web.health.check_database",
+    "web.health.check_storage",
+    "web.health.check_trust_store",
+    "core.tasks.check_task_queue",
+]
+# The bare baseline endpoints (web/bench.py) for scripts/bench and scripts/loadtest: /bench/insert and
+# /bench/json, mounted only when this is 1 (refused in production).
+ELICENSE_BENCH_ENDPOINTS = os.environ.get("ELICENSE_BENCH_ENDPOINTS") == "1"
 
 LOGGING = {
     "version": 1,

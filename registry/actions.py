@@ -176,7 +176,8 @@ def _new_document(record: Record, action: str, actor, changes: dict):
     if changes.get("address"):
         content["address"] = changes["address"]
     return ResultDocument.objects.create(application=record.application, kind=record.kind,
-                                         number=next_document_number(record.kind, now), issued_at=now, content=content)
+                                         number=next_document_number(record.kind, now), issued_at=now, content=content,
+                                         signer=ResultDocument.signer_for(actor))
 
 
 def _apply(record: Record, action: str, actor, *, reason: str, document=None, changes=None, data=None) -> Record:
@@ -190,10 +191,9 @@ def _apply(record: Record, action: str, actor, *, reason: str, document=None, ch
         holder.name = changes.get("name") or holder.name
         holder.address = changes.get("address") or holder.address
         holder.save(update_fields=["name", "address"])
-    produced = None
     if action in ("reissue", "duplicate"):
         if document is None:
-            produced = document = _new_document(record, action, actor, changes)
+            document = _new_document(record, action, actor, changes)
         else:
             current = record.current_document.document
             document.content = dict(document.content, variant=action, registry_number=record.number,
@@ -210,10 +210,6 @@ def _apply(record: Record, action: str, actor, *, reason: str, document=None, ch
     record.status, record.version = to, record.version + 1
     RecordEvent.objects.create(record=record, kind=event, status_before=before, status_after=to, actor=actor,
                                reason=reason, document=document, data=data or {})
-    if produced is not None:
-        from documents.produce import produce
-
-        produce(produced, actor, licence_number=record.number)
     return record
 
 
@@ -228,7 +224,11 @@ def transition(number: str, action: str, actor, *, reason: str, version: int | N
         _check_actor(record, actor)
         if version is not None and version != record.version:
             raise StaleRecord(current_version=record.version)
-        return _apply(record, action, actor, reason=reason.strip(), changes={"name": name, "address": address})
+        record = _apply(record, action, actor, reason=reason.strip(), changes={"name": name, "address": address})
+    from documents.tasks import enqueue_pending
+
+    enqueue_pending(record.application_id)  # a re-issue's or duplicate's PDF, made after the commit
+    return record
 
 
 def add_object(number: str, actor, *, name: str, address: str) -> RegistryObject:

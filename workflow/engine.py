@@ -112,6 +112,7 @@ class Run:
         self.workflow = None
         self.waiting: Unavailable | None = None  # set when a service task could not reach its system
         self.waiting_node: definitions.Node | None = None
+        self.open_tasks: list[WorkTask] = []  # after save: the subject's open tasks
 
     # -- helpers used by operations ------------------------------------
     def node(self, task) -> definitions.Node:
@@ -166,6 +167,28 @@ class Run:
         self.event("waiting", self.waiting_node, system=unavailable.system, operation=unavailable.operation,
                    error=unavailable.detail[:200])
 
+    def complete_next(self, action_kind: str, data: dict) -> bool:
+        """Complete the user task of this kind the run has just reached (opened and done at once), and run on."""
+        task = next((t for t in self.ready_user_tasks() if self.node(t).action_kind == action_kind), None)
+        if task is None:
+            return False
+        node = self.node(task)
+        task.data.update(data)
+        task.run()
+        self.finished.append(
+            WorkTask(
+                application=self.subject, engine_task_id=task.id, bpmn_id=node.bpmn_id, step=node.step,
+                name=node.name, lane=node.lane, action_kind=node.action_kind, state=WorkTask.State.DONE,
+                norm=node.properties.get("norm", ""), created_at=self.now, completed_at=self.now,
+                completed_by=self.actor, duration_seconds=0.0, within_norm=True if node.norm else None,
+                **_host.open_task_fields(self, node, task),
+            )
+        )
+        self.event("step_open", node, action_kind=node.action_kind)
+        self.event("step_done", node, duration_seconds=0.0, **{k: v for k, v in data.items() if _jsonable(v)})
+        self.advance()
+        return True
+
     def ready_user_tasks(self):
         return self.workflow.get_tasks(state=TaskState.READY, manual=True)
 
@@ -175,9 +198,13 @@ class Run:
         completed = self.workflow.is_completed()
         fields = dict(state=state, completed=completed, **self._waiting_fields(instance))
         if instance is None:
-            ProcessInstance.objects.create(application=self.subject, definition=self.subject.definition, **fields)
+            self.subject.process = ProcessInstance.objects.create(
+                application=self.subject, definition=self.subject.definition, **fields)
         else:
             ProcessInstance.objects.filter(pk=instance.pk).update(updated_at=self.now, **fields)
+            for name, value in fields.items():  # the subject's loaded instance says what was saved
+                setattr(instance, name, value)
+            instance.updated_at = self.now
         known = {t.engine_task_id for t in open_tasks}
         new_tasks = []
         for task in self.ready_user_tasks():
@@ -195,6 +222,7 @@ class Run:
             )
             self.event("step_open", node, action_kind=node.action_kind)
         WorkTask.objects.bulk_create(self.finished + new_tasks)
+        self.open_tasks = [*open_tasks, *new_tasks]
         Event.objects.bulk_create(self.events)
         if self.subject_fields:
             self.subject.save(update_fields=sorted(self.subject_fields))
@@ -261,20 +289,30 @@ def load(subject, actor, context: dict | None = None) -> tuple[Run, ProcessInsta
     return run, instance
 
 
-def open_task(subject, action_kind: str) -> WorkTask:
-    task = (
-        WorkTask.objects.filter(application=subject, state=WorkTask.State.OPEN, action_kind=action_kind)
-        .first()
-    )
+def open_tasks(subject) -> list[WorkTask]:
+    """The subject's open tasks (one query)."""
+    return list(WorkTask.objects.filter(application=subject, state=WorkTask.State.OPEN))
+
+
+def open_task(subject, action_kind: str, tasks: list[WorkTask] | None = None) -> WorkTask:
+    """The open task of this kind (from ``tasks``, the subject's open tasks, when the caller has them)."""
+    if tasks is None:
+        task = WorkTask.objects.filter(application=subject, state=WorkTask.State.OPEN, action_kind=action_kind).first()
+    else:
+        task = next((t for t in tasks if t.action_kind == action_kind), None)
     if task is None:
         raise StepNotOpen()
     return task
 
 
-def complete_user_task(subject, work_task: WorkTask, actor, data: dict, context: dict | None = None) -> Run:
+def complete_user_task(subject, work_task: WorkTask, actor, data: dict, context: dict | None = None, *,
+                       tasks: list[WorkTask] | None = None, then: tuple[str, dict] | None = None) -> Run:
     """Finish an open user task with the data the caller gathered and run on to the next wait.
 
-    ``data`` goes into the process (and the step's history); ``context`` only to this run's operations."""
+    ``data`` goes into the process (and the step's history); ``context`` only to this run's operations.
+    ``tasks``: the subject's open tasks, if the caller has read them. ``then`` = (action_kind, data): if the
+    run reaches a user task of that kind, the same actor completes it in the same run (e.g. choosing the
+    certificate and signing with it in one call), with its own step in the history."""
     run, instance = load(subject, actor, context)
     engine_task = run.workflow.get_task_from_id(work_task.engine_task_id)
     if engine_task.state != TaskState.READY:
@@ -291,11 +329,15 @@ def complete_user_task(subject, work_task: WorkTask, actor, data: dict, context:
     )
     run.event("step_done", node, duration_seconds=round(duration, 3), **{k: v for k, v in data.items() if _jsonable(v)})
     run.advance()
-    open_tasks = list(WorkTask.objects.filter(application=subject, state=WorkTask.State.OPEN).exclude(pk=work_task.pk))
+    if then is not None:
+        run.complete_next(*then)
+    if tasks is None:
+        tasks = open_tasks(subject)
+    remaining = [t for t in tasks if t.pk != work_task.pk]
     if run.workflow.is_completed():
-        WorkTask.objects.filter(pk__in=[t.pk for t in open_tasks]).update(state=WorkTask.State.CANCELLED)
-        open_tasks = []
-    run.save(instance, open_tasks)
+        WorkTask.objects.filter(pk__in=[t.pk for t in remaining]).update(state=WorkTask.State.CANCELLED)
+        remaining = []
+    run.save(instance, remaining)
     return run
 
 
@@ -307,11 +349,11 @@ def resume(subject) -> Run:
     if run.waiting is None and was_waiting:
         run.event("resumed", None, system=was_waiting, attempts=instance.attempts + 1)
         run.events.insert(0, run.events.pop())  # before the steps it let run
-    open_tasks = list(WorkTask.objects.filter(application=subject, state=WorkTask.State.OPEN))
+    tasks = open_tasks(subject)
     if run.workflow.is_completed():
-        WorkTask.objects.filter(pk__in=[t.pk for t in open_tasks]).update(state=WorkTask.State.CANCELLED)
-        open_tasks = []
-    run.save(instance, open_tasks)
+        WorkTask.objects.filter(pk__in=[t.pk for t in tasks]).update(state=WorkTask.State.CANCELLED)
+        tasks = []
+    run.save(instance, tasks)
     return run
 
 

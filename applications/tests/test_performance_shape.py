@@ -28,3 +28,35 @@ def test_signed_submission_query_count_is_small_and_constant(world):
     assert len(first) <= 25, "\n".join(first)
     state_writes = [q for q in first if 'UPDATE "workflow_processinstance"' in q]
     assert len(state_writes) == 1
+
+
+def _statements(ctx) -> list[str]:
+    """The statements of a request, less the savepoints that exist only because each test runs in a
+    transaction (in production the action's transaction is the request's own)."""
+    return [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+
+
+def test_one_call_chooses_the_certificate_and_signs_in_at_most_15_queries(world, settings):
+    """Steps 6 and 8 in one HTTP call (the CMS carries its certificate, as NCALayer's does): the same
+    history as two calls, and a small constant number of queries, the answer built from the locked row."""
+    settings.ELICENSE_TRUST_REFRESH_SECONDS = 3600  # as in production: the trust store's version is not asked per check
+    api = world.api["person"]
+    counts = []
+    for _ in range(3):
+        app = fill(api, create(api, "S2", "allocate"), "S2", "allocate")
+        assert [t["action_kind"] for t in app["open_tasks"]] == ["choose_certificate"]
+        cms = world.sign_payload(api, app["id"], world.certificate(world.person))
+        with CaptureQueriesContext(connection) as ctx:
+            app = api.post(f"/applications/{app['id']}/signature", {"cms_b64": cms})
+        assert app["status"] == "registered" and app["number"], app
+        assert [t["lane"] for t in app["open_tasks"]] == ["head"]  # registered: the office's work begins (2015)
+        statements = _statements(ctx)
+        counts.append(len(statements))
+        history = api.get(f"/applications/{app['id']}/history")
+        kinds = [(e["kind"], e["bpmn_id"]) for e in history]
+        expected = [("step_open", "choose_certificate"), ("step_done", "choose_certificate"),
+                    ("certificate_checked", "certificate_check"), ("step_open", "sign"), ("step_done", "sign"),
+                    ("signature_verified", "signature_check"), ("registered", "register")]
+        assert [k for k in kinds if k in expected] == expected, kinds
+    assert counts[1] == counts[2], counts  # constant (the first may create the year's counter row)
+    assert counts[2] <= 15, "\n".join(statements)
