@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import gzip
 import json
 import uuid
 
@@ -29,6 +30,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
@@ -39,7 +41,42 @@ from workdays.calendar import due_at
 from workflow import definitions, operations
 from workflow.models import Event, ProcessDefinition, ProcessInstance, WorkTask
 
-SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+class _StateConverter(BpmnWorkflowConverter):
+    """A process's state without its spec: the spec is its definition's, parsed once per process
+    (definitions.Definition.spec), so saving a request does not serialise the whole BPMN each time and
+    loading one does not rebuild it. A state written with its spec (before this) loads the same way."""
+
+    def to_dict(self, workflow):
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocess_specs"] = self.mapping_to_dict(workflow.subprocess_specs)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct):
+        spec = dct.pop("spec")  # the parsed spec object, put there by _load_state
+        subprocess_specs = self.mapping_from_dict(dct.pop("subprocess_specs", {}))
+        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], uuid.UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(uuid.UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure({**SPIFF_CONFIG, BpmnWorkflow: _StateConverter}))
+
+
+def _dump_state(workflow) -> bytes:
+    return SERIALIZER.serialize_json(workflow, use_gzip=True)
+
+
+def _load_state(state: bytes, spec) -> BpmnWorkflow:
+    dct = json.loads(gzip.decompress(state), cls=SERIALIZER.json_decoder_cls)
+    SERIALIZER.migrate(dct)
+    dct["spec"] = spec
+    return SERIALIZER.from_dict(dct)
 
 
 class StepNotOpen(DomainError):
@@ -194,7 +231,7 @@ class Run:
 
     def save(self, instance: ProcessInstance | None, open_tasks: list[WorkTask]):
         """Persist engine state, work tasks and history in a fixed number of queries."""
-        state = SERIALIZER.serialize_json(self.workflow, use_gzip=True)
+        state = _dump_state(self.workflow)
         completed = self.workflow.is_completed()
         fields = dict(state=state, completed=completed, **self._waiting_fields(instance))
         if instance is None:
@@ -284,7 +321,7 @@ def start(subject, actor) -> Run:
 def load(subject, actor, context: dict | None = None) -> tuple[Run, ProcessInstance]:
     instance = subject.process
     run = Run(subject, actor, context)
-    run.workflow = SERIALIZER.deserialize_json(bytes(instance.state), use_gzip=True)
+    run.workflow = _load_state(bytes(instance.state), run.definition.spec)
     run.workflow.script_engine = _ScriptEngine(run)
     return run, instance
 

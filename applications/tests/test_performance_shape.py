@@ -60,3 +60,28 @@ def test_one_call_chooses_the_certificate_and_signs_in_at_most_15_queries(world,
         assert [k for k in kinds if k in expected] == expected, kinds
     assert counts[1] == counts[2], counts  # constant (the first may create the year's counter row)
     assert counts[2] <= 15, "\n".join(statements)
+
+
+def test_the_engine_state_is_stored_without_the_definition(world):
+    """The process state holds the tasks and data, not the parsed BPMN: that is the definition's, parsed once
+    per process. A state stored with its spec (as SpiffWorkflow writes it by default) still loads."""
+    import gzip
+    import json
+
+    from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+    from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+    from applications.models import Application
+    from workflow import engine
+
+    api = world.api["person"]
+    app = fill(api, create(api, "S2", "allocate"), "S2", "allocate")
+    application = Application.objects.select_related("process", "definition").get(pk=app["id"])
+    stored = json.loads(gzip.decompress(bytes(application.process.state)))
+    assert "spec" not in stored and stored["tasks"]
+    run, _instance = engine.load(application, None)
+    with_spec = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG)).serialize_json(
+        run.workflow, use_gzip=True)
+    assert len(with_spec) > 2 * len(bytes(application.process.state))
+    restored = engine._load_state(with_spec, run.definition.spec)
+    assert [t.task_spec.name for t in restored.get_tasks()] == [t.task_spec.name for t in run.workflow.get_tasks()]

@@ -1,0 +1,742 @@
+"""Benchmarks through the production server: each figure a ratio against a bare baseline in the same run.
+
+    scripts/bench [--quick] [--clients 8] [--profile] [--admin-url postgres://…/postgres] [--time-limit S]
+    scripts/bench --in-process [--n 200] [--database-url URL]     # the older in-process submission figure
+
+Everything is started here, on 127.0.0.1 only, as benchmarks/loadtest.py does: a throwaway PostgreSQL database
+(created, migrated, dropped at the end), the outside-system simulators, a demo PKI, and gunicorn with the
+project's configuration (elicense/gunicorn_conf.py, sync workers, the database pool) with the bare endpoints
+``/bench/insert`` and ``/bench/json`` mounted (ELICENSE_BENCH_ENDPOINTS=1). The load generator is this process:
+``--clients`` threads, each with its own keep-alive HTTP connection (loadtest.Client), pulling from one bounded
+queue of jobs. Every figure is printed as
+
+    <figure>: <value> (baseline <value>, ratio <r>, target <t>)
+
+1. signed submission (POST …/signature with the CMS while step 6 is open: steps 6 and 8 in one call; the
+   requests filled and the CMSs made before the timed part, through a server of its own) vs POST /bench/insert:
+   throughput, p99, queries per submission (in-process, CaptureQueriesContext), peak RSS per worker (VmHWM of
+   the same workers, after the bare run and after the submissions);
+2. public verification by number (GET /api/v1/registry/public/<document number>) with a large registry
+   (1,000,000 records with their documents; --quick 20,000; seeded with COPY) vs GET /bench/json;
+3. the officer's queue (GET /api/v1/applications/queue) at the large size vs at the small one
+   (1,000,000 vs 10,000 open tasks; --quick 20,000 vs 2,000): p95 ratio;
+4. the overdue sweep: not built;
+5. result documents produced (documents.produce.produce: render, sign, timestamp) per second in one process
+   vs bare RSA-2048 signatures per second (cryptography);
+6. two app servers (two gunicorn instances on two ports, the clients split between them) vs one: throughput
+   of the signed submission.
+
+Nothing here is a test: figures are reported, not asserted. Every loop is bounded in count and by
+``--time-limit``; the whole run is also bounded by scripts/bench's ``timeout``.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import cProfile
+import io
+import json
+import os
+import pstats
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from benchmarks import loadtest
+from benchmarks.loadtest import ROOT, Client, Stats
+
+APP_NAME = "elicense-web"
+
+SIZES = {  # (quick, full)
+    "bare": (400, 2000), "submissions": (150, 600), "warm": (10, 20), "registry": (20_000, 1_000_000),
+    "queue_small": (2_000, 10_000), "queue_large": (20_000, 1_000_000), "reads": (300, 1000),
+    "documents": (12, 40), "profile": (20, 50),
+}
+
+
+# -- the servers --------------------------------------------------------------------------------------------
+class Server:
+    """One gunicorn instance with the project's configuration, on a port of its own."""
+
+    def __init__(self, name: str, database_url: str, workdir: Path, pki_dir: Path, simulator_settings: dict,
+                 workers: int = 2, budget: int = 8):
+        from simulators.harness import free_port
+
+        self.name, self.port = name, free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("ELICENSE_", "DATABASE_URL"))}
+        env.update(simulator_settings)
+        env.update({
+            "DATABASE_URL": database_url, "ELICENSE_VAR_DIR": str(workdir), "ELICENSE_TRUST_DIR": str(pki_dir),
+            "ELICENSE_DB_APPLICATION_NAME": APP_NAME, "ELICENSE_DB_CONNECTION_BUDGET": str(budget),
+            "ELICENSE_WEB_WORKERS": str(workers), "ELICENSE_WEB_BIND": f"127.0.0.1:{self.port}",
+            "ELICENSE_BENCH_ENDPOINTS": "1", "ELICENSE_PUBLIC_URL": f"http://127.0.0.1:{self.port}",
+            # The same worker processes for the whole run (peak RSS is read per worker), and no access log.
+            "ELICENSE_WEB_MAX_REQUESTS": "1000000", "ELICENSE_WEB_LOG_LEVEL": "warning",
+        })
+        self.log_path = workdir / f"gunicorn-{name}.log"
+        log = self.log_path.open("w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "elicense/gunicorn_conf.py", "--access-logfile", "/dev/null"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        self._wait_ready()
+
+    def _wait_ready(self):
+        import http.client
+
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                connection.request("GET", "/readyz")
+                response = connection.getresponse()
+                body = response.read()
+                connection.close()
+                if response.status == 200 and len(self.workers()) >= 1:
+                    return
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"/readyz answers {response.status}: {body[:500]!r}")
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not start:\n" + self.log_path.read_text()[-3000:]) from None
+            time.sleep(0.2)
+
+    def workers(self) -> list[int]:
+        try:
+            text = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text()
+        except OSError:
+            return []
+        return [int(p) for p in text.split()]
+
+    def peak_rss_kib(self) -> dict[int, int]:
+        """VmHWM (peak resident set) of each worker, KiB."""
+        peaks = {}
+        for pid in self.workers():
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        peaks[pid] = int(line.split()[1])
+            except OSError:
+                pass
+        return peaks
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(10)
+
+
+# -- the load -----------------------------------------------------------------------------------------------
+def drive(clients: list[Client], jobs: list, work) -> dict:
+    """``work(client, job)`` for every job, the clients pulling from one queue: rate and latencies."""
+    seconds, latencies = loadtest._drive(clients, list(jobs), work)
+    done = len(latencies)
+    q = statistics.quantiles(latencies, n=100) if done >= 2 else [float("nan")] * 99
+    return {"done": done, "of": len(jobs), "seconds": seconds, "rate": done / seconds if seconds else 0.0,
+            "p50": q[49] * 1000, "p95": q[94] * 1000, "p99": q[98] * 1000}
+
+
+def expect(client: Client, method: str, path: str, status: int, body: bytes | None = None,
+           content_type: str | None = None):
+    got, data = client.request(method, path, body, content_type)
+    if got != status:
+        raise RuntimeError(f"{method} {path}: {got} {data[:200]!r}")
+    return data
+
+
+def fmt(value: float, unit: str = "") -> str:
+    if value != value:  # NaN
+        return "n/a"
+    text = f"{value:.0f}" if abs(value) >= 100 else f"{value:.1f}" if abs(value) >= 10 else f"{value:.2f}"
+    return text + unit
+
+
+def line(figure: str, value: str, baseline: str, ratio: float | None, target: str) -> str:
+    r = "n/a" if ratio is None or ratio != ratio else f"{ratio:.3f}"
+    text = f"{figure}: {value} (baseline {baseline}, ratio {r}, target {target})"
+    print(text, flush=True)
+    return text
+
+
+# -- set-up -------------------------------------------------------------------------------------------------
+def prepare_submissions(clients: list[Client], count: int, service: str, sample: dict) -> list[tuple]:
+    """Filled requests and, for each, the CMS over its signing payload (as NCALayer would make it), through
+    the API (loadtest's steps up to the signature): (person index, application id, CMS base64)."""
+    from integrations.signatures import sign_detached
+
+    prepared, lock = [], threading.Lock()
+
+    def work(client, _):
+        person = client.person
+        app = client.json("POST", "/api/v1/applications", {"service": service, "sub_kind": sample["sub_kind"]},
+                          expect=(201,))
+        base = f"/api/v1/applications/{app['id']}"
+        client.json("PUT", f"{base}/form", {"data": sample["form"], "version": 0})
+        for code in sample["documents"]:
+            client.upload(f"{base}/attachments", code, b"%PDF-1.4\n%%EOF\n")
+        client.json("POST", f"{base}/fill", {})
+        payload = client.json("GET", f"{base}/signing-payload")
+        cms = sign_detached(base64.b64decode(payload["payload_b64"]), person["cert"], person["key"])
+        with lock:
+            prepared.append((person["index"], app["id"], base64.b64encode(cms).decode()))
+
+    result = drive(clients, range(count), work)
+    if result["done"] != count:
+        raise RuntimeError(f"prepared only {result['done']} of {count} submissions: "
+                           f"{clients[0].stats.failures[:3]}")
+    return prepared
+
+
+def submit(client: Client, job: tuple):
+    _, app_id, cms = job
+    done = client.json("POST", f"/api/v1/applications/{app_id}/signature", {"cms_b64": cms})
+    if done["status"] != "registered":
+        raise RuntimeError(f"application {app_id} ended {done['status']}: {done.get('refusal_reason')}")
+
+
+def by_person(prepared: list[tuple], people: int) -> list[list[tuple]]:
+    """The prepared submissions of each applicant: a client submits only its own person's requests."""
+    groups = [[] for _ in range(people)]
+    for job in prepared:
+        groups[job[0]].append(job)
+    return groups
+
+
+def drive_own(clients: list[Client], jobs_per_client: list[list[tuple]], work) -> dict:
+    """As drive(), but each client takes only from its own list (the applicant owns the request)."""
+    latencies, lock = [], threading.Lock()
+
+    def loop(client, jobs):
+        for job in jobs:
+            if time.monotonic() > client.deadline:
+                client.stats.fail("time limit reached")
+                return
+            started = time.perf_counter()
+            try:
+                work(client, job)
+            except Exception as exc:  # noqa: BLE001 — counted and reported
+                client.stats.fail(f"{type(exc).__name__}: {exc}")
+                continue
+            with lock:
+                latencies.append(time.perf_counter() - started)
+
+    threads = [threading.Thread(target=loop, args=(c, j), daemon=True) for c, j in zip(clients, jobs_per_client)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(max(0.0, clients[0].deadline - time.monotonic()) + 35)
+    seconds = time.perf_counter() - started
+    done = len(latencies)
+    q = statistics.quantiles(latencies, n=100) if done >= 2 else [float("nan")] * 99
+    return {"done": done, "of": sum(map(len, jobs_per_client)), "seconds": seconds,
+            "rate": done / seconds if seconds else 0.0, "p50": q[49] * 1000, "p95": q[94] * 1000,
+            "p99": q[98] * 1000}
+
+
+# -- bulk seeding (COPY) ------------------------------------------------------------------------------------
+def copy_rows(model, rows, now):
+    """COPY rows (dicts by attname, with explicit ids) into the model's table; the other columns get the
+    field's default ('' for text, now for auto dates, NULL when nullable)."""
+    from django.db import connection, models
+
+    fields = [f for f in model._meta.concrete_fields]
+    first = next(rows, None)
+    if first is None:
+        return 0
+    given = set(first)
+    filled = {}
+    for f in fields:
+        if f.attname in given:
+            continue
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            filled[f.attname] = now
+        elif f.null:
+            continue
+        elif f.has_default():
+            filled[f.attname] = f.get_default()
+        elif f.empty_strings_allowed:
+            filled[f.attname] = ""
+        else:
+            raise ValueError(f"{model.__name__}.{f.name}: no value for COPY")
+    used = [f for f in fields if f.attname in given or f.attname in filled]
+    json_fields = {f.attname for f in used if isinstance(f, models.JSONField)}
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in used)
+    count = 0
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN") as cp:
+            row = first
+            while row is not None:
+                values = []
+                for f in used:
+                    v = row[f.attname] if f.attname in row else filled[f.attname]
+                    values.append(json.dumps(v) if f.attname in json_fields else v)
+                cp.write_row(values)
+                count += 1
+                row = next(rows, None)
+    return count
+
+
+def next_id(model) -> int:
+    from django.db.models import Max
+
+    return (model.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+
+
+def reset_sequences(*models):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for model in models:
+            table = model._meta.db_table
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                           f"(SELECT coalesce(max(id), 1) FROM {table}))")
+
+
+def analyze():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def seed_applications(count: int, *, status: str, unit_of, tag: str, now) -> tuple[int, int]:
+    """``count`` S2 requests (the sample service) straight into the table; returns the first and last id."""
+    from accounts.models import User
+    from applications.models import Application
+    from workflow.models import ProcessDefinition
+
+    definition = ProcessDefinition.objects.filter(service="S2").order_by("id").first()
+    creator = User.objects.order_by("id").first()
+    first = next_id(Application)
+
+    def rows():
+        for i in range(count):
+            pk = first + i
+            yield {"id": pk, "service": "S2", "sub_kind": "allocate", "channel": "portal",
+                   "definition_id": definition.pk, "number": f"BENCH-{tag}-{pk:08d}", "applicant_iin": f"{pk:012d}",
+                   "applicant_name": f"Bench applicant {pk}", "created_by_id": creator.pk,
+                   "provider_unit_id": unit_of(i), "status": status, "created_at": now, "registered_at": now,
+                   "deadline_at": now + _days(15)}
+
+    copy_rows(Application, rows(), now)
+    reset_sequences(Application)
+    return first, first + count - 1
+
+
+def _days(n):
+    import datetime as dt
+
+    return dt.timedelta(days=n)
+
+
+def seed_registry(count: int, now) -> list[str]:
+    """``count`` registry records, each with its request, its holder (one per four records), its result
+    document and the record-document link; returns a sample of document numbers to look up."""
+    from applications.models import ResultDocument
+    from registry.models import Holder, Record, RecordDocument
+    from services.models import ProviderUnit
+
+    unit = ProviderUnit.objects.get(code="committee").pk
+    first_app, _ = seed_applications(count, status="completed", unit_of=lambda i: unit, tag="R", now=now)
+    holders = (count + 3) // 4
+    h0, d0, r0, l0 = next_id(Holder), next_id(ResultDocument), next_id(Record), next_id(RecordDocument)
+    copy_rows(Holder, ({"id": h0 + i, "iin": f"9{h0 + i:011d}", "bin": "", "name": f"Bench holder {i}",
+                        "address": "Astana"} for i in range(holders)), now)
+    copy_rows(ResultDocument, ({"id": d0 + i, "application_id": first_app + i, "kind": "order",
+                                "number": f"BD-{d0 + i:08d}", "issued_at": now, "content": {},
+                                "pdf": f"results/{first_app + i}/BD-{d0 + i:08d}.pdf", "pdf_sha256": "0" * 64,
+                                "signer_name": "Bench"} for i in range(count)), now)
+    scope = {"resource_kind": "ABC", "range_start": "100", "range_end": "199", "purpose": "bench"}
+    copy_rows(Record, ({"id": r0 + i, "number": f"BR-{r0 + i:08d}", "kind": "order", "service": "S2",
+                        "holder_id": h0 + i // 4, "provider_unit_id": unit, "application_id": first_app + i,
+                        "status": "valid", "version": 1, "scope": scope, "issued_at": now,
+                        "updated_at": now} for i in range(count)), now)
+    copy_rows(RecordDocument, ({"id": l0 + i, "record_id": r0 + i, "document_id": d0 + i, "version": 1,
+                                "role": "original"} for i in range(count)), now)
+    reset_sequences(Holder, ResultDocument, Record, RecordDocument)
+    rng = random.Random(1)
+    return [f"BD-{d0 + rng.randrange(count):08d}" for _ in range(2000)]
+
+
+def seed_queue(count: int, officer_unit: int, now) -> None:
+    """``count`` registered requests each with one open step: half in the officer's unit and lane
+    ('provider'), 45 % in the other units, 5 % at the PSC; due dates spread over 30 days."""
+    from services.models import ProviderUnit
+    from workflow.models import WorkTask
+
+    others = list(ProviderUnit.objects.exclude(pk=officer_unit).values_list("pk", flat=True)) or [officer_unit]
+    rng = random.Random(count)
+
+    def unit_of(i):
+        return officer_unit if i % 2 == 0 else others[i % len(others)]
+
+    first, _ = seed_applications(count, status="registered", unit_of=unit_of, tag=f"Q{next_id(WorkTask)}", now=now)
+    t0 = next_id(WorkTask)
+
+    def rows():
+        for i in range(count):
+            lane = "psc" if i % 20 == 1 else "provider"
+            yield {"id": t0 + i, "application_id": first + i, "engine_task_id": uuid.UUID(int=rng.getrandbits(128)),
+                   "bpmn_id": "Task_review", "step": "9", "name": "Review the request", "lane": lane,
+                   "action_kind": "", "provider_unit_id": unit_of(i), "state": "open", "norm": "",
+                   "created_at": now, "due_at": now + _days(rng.random() * 30)}
+
+    copy_rows(WorkTask, rows(), now)
+    reset_sequences(WorkTask)
+
+
+# -- in-process helpers -------------------------------------------------------------------------------------
+def in_process_client():
+    from django.test import Client as DjangoClient
+
+    return DjangoClient()
+
+
+def profile_summary(title: str, calls, top: int = 12) -> str:
+    """cProfile of ``calls`` (zero-argument callables) through the same Django stack, in this process."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for call in calls:
+        call()
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(top)
+    out.write("\n-- by own time --\n")
+    stats.sort_stats("tottime").print_stats(top)
+    text = out.getvalue()
+    # Keep the table only: drop pstats' header lines up to the column titles.
+    return f"### {title}\n\n```\n" + "\n".join(
+        ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith(("Ordered by", "List reduced"))
+    ) + "\n```\n"
+
+
+# -- the run ------------------------------------------------------------------------------------------------
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, under 5 minutes")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent client threads")
+    parser.add_argument("--profile", default="", help="write cProfile summaries of the missed figures here")
+    parser.add_argument("--time-limit", type=float, default=None, help="seconds for each timed load, hard")
+    parser.add_argument("--admin-url", default=os.environ.get("ELICENSE_LOADTEST_ADMIN_URL",
+                                                              "postgres://postgres@127.0.0.1:5432/postgres"))
+    args = parser.parse_args(argv)
+    host = args.admin_url.split("@")[-1].split("/")[0].split(":")[0]
+    if host not in ("127.0.0.1", "localhost"):
+        parser.error("the benchmarks run against 127.0.0.1 only")
+    size = {k: v[0] if args.quick else v[1] for k, v in SIZES.items()}
+    time_limit = args.time_limit or (90 if args.quick else 600)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a timeout's TERM still drops the database
+
+    database = f"elicense_bench_{os.getpid()}"
+    workdir = Path(tempfile.mkdtemp(prefix="elicense-bench-"))
+    with loadtest._admin(args.admin_url) as admin:
+        admin.execute(f'CREATE DATABASE "{database}"')
+    servers: list[Server] = []
+    sims = None
+    stats = Stats()
+    profiles: list[str] = []
+    started_at = time.monotonic()
+    try:
+        database_url = loadtest._database_url(args.admin_url, database)
+        loadtest._django(database_url, workdir)
+        from django.conf import settings
+        from django.db import connection, connections
+        from django.test.utils import CaptureQueriesContext
+        from django.utils import timezone
+
+        from simulators.harness import Simulators
+
+        sims = Simulators(workdir / "simulators").start()
+        for name, value in sims.settings().items():  # the in-process measurements talk to them too
+            setattr(settings, name, value)
+        pki, people = loadtest._people(workdir, args.clients)
+        for n, person in enumerate(people):
+            person["index"] = n
+        service, sample = loadtest._sample()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT version()")
+            pg_version = cursor.fetchone()[0].split(" on ")[0]
+        connections.close_all()
+
+        def clients_for(*ports):
+            deadline = time.monotonic() + time_limit
+            return [Client(ports[i % len(ports)], people[i % len(people)], stats, deadline)
+                    for i in range(args.clients)]
+
+        print(f"scripts/bench{' --quick' if args.quick else ''}: {os.cpu_count()} cores, {pg_version}; "
+              f"gunicorn 2 sync workers per server (elicense/gunicorn_conf.py), pool 4 per worker; "
+              f"{args.clients} client threads in another process", flush=True)
+
+        # Preparation (not measured) through a server of its own, so that the measured workers start fresh.
+        n_sub, warm = size["submissions"], size["warm"]
+        prep = Server("prep", database_url, workdir, pki.directory, sims.settings())
+        servers.append(prep)
+        prepared = prepare_submissions(clients_for(prep.port), 2 * n_sub + 2 * warm + 1, service, sample)
+        prep.stop()
+        servers.remove(prep)
+        one_off = prepared.pop()
+        random.Random(2).shuffle(prepared)
+        jobs_one, jobs_two = prepared[:n_sub + warm], prepared[n_sub + warm:]
+
+        # 1. signed submission vs /bench/insert, through one server.
+        server = Server("one", database_url, workdir, pki.directory, sims.settings())
+        servers.append(server)
+        clients = clients_for(server.port)
+        drive(clients, range(warm * args.clients),
+              lambda c, _: expect(c, "GET", "/bench/json", 200))
+        bare = drive(clients, range(size["bare"]), lambda c, _: expect(
+            c, "POST", "/bench/insert", 201, b"x" * 64, "application/octet-stream"))
+        rss_bare = server.peak_rss_kib()
+        groups = by_person(jobs_one, len(people))
+        warm_jobs = [g[:warm // len(people) + 1] for g in groups]
+        timed_jobs = [g[warm // len(people) + 1:] for g in groups]
+        drive_own(clients, warm_jobs, submit)
+        sub = drive_own(clients, timed_jobs, submit)
+        rss_sub = server.peak_rss_kib()
+        if sub["done"] < sub["of"]:
+            print(f"  (signed submission: {sub['done']} of {sub['of']} done; {stats.failures[:3]})")
+
+        # Queries per submission: one request, in this process, through the same URLs and middleware.
+        person = people[one_off[0]]
+        client = in_process_client()
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {person['token']}"}
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.post(f"/api/v1/applications/{one_off[1]}/signature",
+                                   json.dumps({"cms_b64": one_off[2]}), content_type="application/json", **headers)
+        assert response.status_code == 200 and response.json()["status"] == "registered", response.content[:300]
+        queries = len(ctx.captured_queries)
+        with CaptureQueriesContext(connection) as ctx:
+            client.post("/bench/insert", b"x" * 64, content_type="application/octet-stream")
+        bare_queries = len(ctx.captured_queries)
+
+        line("signed submission throughput", f"{fmt(sub['rate'])}/s", f"{fmt(bare['rate'])}/s",
+             sub["rate"] / bare["rate"], "≥ 0.2")
+        line("signed submission p99", fmt(sub["p99"], " ms"), fmt(bare["p99"], " ms"),
+             sub["p99"] / bare["p99"], "none")
+        line("queries per submission", str(queries), str(bare_queries), queries / max(bare_queries, 1), "none")
+        peak_sub = max(rss_sub.values(), default=0) / 1024
+        peak_bare = max(rss_bare.values(), default=0) / 1024
+        line("peak RSS per worker", f"{fmt(peak_sub, ' MiB')} (max of {len(rss_sub)})", fmt(peak_bare, " MiB"),
+             peak_sub / peak_bare if peak_bare else None, "none")
+        ratio_sub = sub["rate"] / bare["rate"]
+
+        # 6. two app servers vs one, the clients split between them.
+        second = Server("two", database_url, workdir, pki.directory, sims.settings())
+        servers.append(second)
+        clients2 = clients_for(server.port, second.port)
+        drive(clients2, range(warm * args.clients), lambda c, _: expect(c, "GET", "/bench/json", 200))
+        groups2 = by_person(jobs_two, len(people))
+        drive_own(clients2, [g[:warm // len(people) + 1] for g in groups2], submit)
+        two = drive_own(clients2, [g[warm // len(people) + 1:] for g in groups2], submit)
+        second.stop()
+        servers.remove(second)
+
+        # 3a. the officer's queue at the small size.
+        from django.contrib.auth.models import Group
+
+        from accounts.models import ApiToken, User
+        from services.models import ProviderUnit
+
+        unit = ProviderUnit.objects.get(code="committee")
+        officer = User.objects.create_user(username="bench-officer", password=None, kind="officer",
+                                           provider_unit=unit, last_name="Bench", first_name="Officer")
+        officer.groups.add(Group.objects.get_or_create(name="provider")[0])
+        officer_token = ApiToken.issue(officer)
+        now = timezone.now()
+        t = time.monotonic()
+        seed_queue(size["queue_small"], unit.pk, now)
+        analyze()
+        seeded_small = time.monotonic() - t
+        clients = clients_for(server.port)
+        officer_clients = [Client(server.port, {"token": officer_token}, stats, c.deadline) for c in clients]
+
+        def queue(c, _):
+            data = expect(c, "GET", "/api/v1/applications/queue", 200)
+            if not data.startswith(b"[{"):
+                raise RuntimeError("the queue is empty")
+
+        drive(officer_clients, range(warm * args.clients), queue)
+        queue_small = drive(officer_clients, range(size["reads"]), queue)
+
+        # 2 and 3b: the large registry and the large queue.
+        t = time.monotonic()
+        numbers = seed_registry(size["registry"], now)
+        seed_queue(size["queue_large"] - size["queue_small"], unit.pk, now)
+        analyze()
+        seeded_large = time.monotonic() - t
+        connections.close_all()
+
+        drive(clients, range(warm * args.clients), lambda c, _: expect(c, "GET", "/bench/json", 200))
+        json_bare = drive(clients, range(size["reads"]), lambda c, _: expect(c, "GET", "/bench/json", 200))
+        lookups = iter(numbers * 2)
+        lookup_lock = threading.Lock()
+
+        def verify(c, _):
+            with lookup_lock:
+                number = next(lookups)
+            data = expect(c, "GET", f"/api/v1/registry/public/{number}", 200)
+            if b'"found": true' not in data and b'"found":true' not in data:
+                raise RuntimeError(f"{number}: not found")
+
+        drive(clients, range(warm * args.clients), verify)
+        verification = drive(clients, range(size["reads"]), verify)
+        line(f"public verification ({size['registry']:,} records)", f"{fmt(verification['rate'])}/s "
+             f"p95 {fmt(verification['p95'], ' ms')}", f"{fmt(json_bare['rate'])}/s p95 {fmt(json_bare['p95'], ' ms')}",
+             verification["rate"] / json_bare["rate"], "≥ 0.8")
+        ratio_verify = verification["rate"] / json_bare["rate"]
+
+        drive(officer_clients, range(warm * args.clients), queue)
+        queue_large = drive(officer_clients, range(size["reads"]), queue)
+        line(f"officer's queue p95 ({size['queue_large']:,} vs {size['queue_small']:,} open tasks)",
+             fmt(queue_large["p95"], " ms"), fmt(queue_small["p95"], " ms"), queue_large["p95"] / queue_small["p95"],
+             "≤ 1.5")
+        ratio_queue = queue_large["p95"] / queue_small["p95"]
+
+        # 4. the overdue sweep.
+        print("overdue sweep: not built (baseline n/a, ratio n/a, target n/a)", flush=True)
+
+        # 5. result documents in one process vs bare RSA-2048 signatures.
+        docs_rate, rsa_rate = documents(size["documents"], service)
+        line("result documents (render + sign + timestamp, 1 process)", f"{fmt(docs_rate)}/s",
+             f"{fmt(rsa_rate)} RSA-2048 signatures/s", docs_rate / rsa_rate, "≥ 20 documents/s per core")
+
+        line("signed submission, two app servers vs one", f"{fmt(two['rate'])}/s", f"{fmt(sub['rate'])}/s",
+             two["rate"] / sub["rate"], "≈ 1 on 2 cores")
+        print(f"(seeding: queue {size['queue_small']:,} in {seeded_small:.0f} s; registry {size['registry']:,} + "
+              f"queue to {size['queue_large']:,} in {seeded_large:.0f} s; "
+              f"{stats.responses} HTTP answers, {stats.server_errors} 5xx; whole run "
+              f"{time.monotonic() - started_at:.0f} s)", flush=True)
+
+        if args.profile:
+            n = size["profile"]
+            if ratio_sub < 0.2:
+                rest = [j for g in groups2 for j in g][-0:]  # none left: make fresh ones in-process below
+                del rest
+                fresh = prepare_in_process(people, n, service, sample)
+                profiles.append(profile_summary(
+                    f"signed submission: {n} POST …/signature, in-process", [
+                        (lambda p=p: in_process_client().post(
+                            f"/api/v1/applications/{p[1]}/signature", json.dumps({"cms_b64": p[2]}),
+                            content_type="application/json",
+                            HTTP_AUTHORIZATION=f"Bearer {people[p[0]]['token']}")) for p in fresh]))
+            if ratio_verify < 0.8:
+                dj = in_process_client()
+                profiles.append(profile_summary(
+                    f"public verification: {n} GET /api/v1/registry/public/<number>, in-process",
+                    [(lambda num=num: dj.get(f"/api/v1/registry/public/{num}")) for num in numbers[:n]]))
+            if ratio_queue > 1.5:
+                dj = in_process_client()
+                profiles.append(profile_summary(
+                    f"officer's queue: {n} GET /api/v1/applications/queue, in-process",
+                    [(lambda: dj.get("/api/v1/applications/queue",
+                                     HTTP_AUTHORIZATION=f"Bearer {officer_token}"))] * n))
+            if docs_rate < 20:
+                profiles.append(profile_summary(
+                    "result documents: documents.produce.produce, in-process",
+                    [lambda: documents(3, service)]))
+            Path(args.profile).write_text("\n".join(profiles) or "every target met: no profile\n")
+            print(f"(profiles written to {args.profile})")
+    finally:
+        for server in servers:
+            server.stop()
+        if sims:
+            sims.stop()
+        try:
+            from django.db import connections
+
+            connections.close_all()
+        except Exception:  # noqa: BLE001 — Django may not be set up
+            pass
+        with loadtest._admin(args.admin_url) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    if stats.server_errors or stats.failures:
+        for failure in stats.failures[:10]:
+            print(f"  failure: {failure}")
+    return 0
+
+
+def prepare_in_process(people, count, service, sample):
+    """Filled requests and their CMSs through the in-process client (for the profile only)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from integrations.signatures import sign_detached
+
+    client = in_process_client()
+    out = []
+    for n in range(count):
+        person = people[n % len(people)]
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {person['token']}"}
+        app = client.post("/api/v1/applications", json.dumps({"service": service, "sub_kind": sample["sub_kind"]}),
+                          content_type="application/json", **headers).json()
+        client.put(f"/api/v1/applications/{app['id']}/form", json.dumps({"data": sample["form"], "version": 0}),
+                   content_type="application/json", **headers)
+        for code in sample["documents"]:
+            client.post(f"/api/v1/applications/{app['id']}/attachments",
+                        {"document_code": code, "file": SimpleUploadedFile("d.pdf", b"%PDF-1.4\n%%EOF\n",
+                                                                           "application/pdf")}, **headers)
+        client.post(f"/api/v1/applications/{app['id']}/fill", content_type="application/json", **headers)
+        payload = client.get(f"/api/v1/applications/{app['id']}/signing-payload", **headers).json()
+        cms = sign_detached(base64.b64decode(payload["payload_b64"]), person["cert"], person["key"])
+        out.append((n % len(people), app["id"], base64.b64encode(cms).decode()))
+    return out
+
+
+def documents(count: int, service: str) -> tuple[float, float]:
+    """Result documents produced per second in this one process, on registered requests of the submission
+    figure (an issued order each, no PDF yet: as documents.tasks finds them), then bare RSA-2048 signatures
+    per second for as long."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+    from django.utils import timezone
+
+    from applications.models import Application, ResultDocument
+    from applications.numbers import next_document_number
+    from documents.produce import produce
+
+    now = timezone.now()
+    apps = list(Application.objects.filter(service=service, status="registered", number__startswith=service)
+                .exclude(number__startswith="BENCH")[:count])
+    docs = []
+    for app in apps:
+        docs.append(ResultDocument.objects.create(
+            application=app, kind="order", number=next_document_number("order", now), issued_at=now,
+            content={"service": app.service, "sub_kind": app.sub_kind, "request_number": app.number,
+                     "applicant_iin": app.applicant_iin, "applicant_bin": app.applicant_bin,
+                     "applicant_name": app.applicant_name}, signer=None))
+    produce(docs[0])  # the first loads the seal's key, fonts and the TSA: not counted
+    docs = list(ResultDocument.objects.select_related("application", "signer")
+                .filter(pk__in=[d.pk for d in docs[1:]]))
+    started = time.perf_counter()
+    for doc in docs:
+        produce(doc)
+    seconds = time.perf_counter() - started
+    docs_rate = len(docs) / seconds if seconds else 0.0
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    data, signatures = os.urandom(1024), 0
+    started = time.perf_counter()
+    while signatures < 100_000 and time.perf_counter() - started < max(1.0, min(seconds, 5.0)):
+        key.sign(data, padding.PKCS1v15(), hashes.SHA256())
+        signatures += 1
+    rsa_rate = signatures / (time.perf_counter() - started)
+    return docs_rate, rsa_rate
+
+
+if __name__ == "__main__":
+    if "--in-process" in sys.argv[1:]:
+        from benchmarks import submission
+
+        submission.main([a for a in sys.argv[1:] if a != "--in-process"])
+        sys.exit(0)
+    sys.exit(main())
