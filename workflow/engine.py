@@ -41,6 +41,7 @@ from workdays.calendar import due_at
 from workflow import definitions, operations
 from workflow.models import Event, ProcessDefinition, ProcessInstance, WorkTask
 
+
 class _StateConverter(BpmnWorkflowConverter):
     """A process's state without its spec: the spec is its definition's, parsed once per process
     (definitions.Definition.spec), so saving a request does not serialise the whole BPMN each time and
