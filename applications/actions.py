@@ -338,6 +338,15 @@ def report_payment(gateway_payment, source: str) -> tuple[Application | None, bo
     payment = Payment.objects.filter(gateway_id=gateway_payment.payment_id).first()
     if payment is None:
         return None, False
+    # C2 confirms the fact with the gateway's own answer on the payment's state: a status answer is one; a
+    # callback is confirmed by asking, here, before the lock (the gateway down: the step will wait on it).
+    confirmation = gateway_payment
+    if source == "callback" and gateway_payment.fact != Payment.Status.CREATED:
+        try:
+            with about(payment.application):
+                confirmation = adapters.payments().status(payment.gateway_id)
+        except AdapterUnavailable as exc:
+            confirmation = exc
     with transaction.atomic():
         app = _locked(payment.application_id)
         payment = Payment.objects.get(pk=payment.pk)
@@ -353,7 +362,8 @@ def report_payment(gateway_payment, source: str) -> tuple[Application | None, bo
         engine.record_event(app, "payment_reported", None, task, source=source, status=fact,
                             reference=payment.reference)
         if task is not None:
-            _after_commit(app, engine.complete_user_task(app, task, None, {"payment_reported": fact}))
+            _after_commit(app, engine.complete_user_task(app, task, None, {"payment_reported": fact},
+                                                         {"gateway_payment": (payment.pk, confirmation)}))
     return app, True
 
 
@@ -401,6 +411,7 @@ def abandon_payment(application_id, actor) -> Application:
     """The applicant gives up paying: the open payment is cancelled at the gateway, then step 4/9 ends unpaid."""
     app = Application.objects.get(pk=application_id)
     open_payment = app.payments.filter(status=Payment.Status.CREATED).exclude(gateway_id="").first()
+    cancelled = None
     if open_payment is not None and actor.pk == app.applicant_user_id:
         try:  # outside the transaction: the cancel is idempotent and its exchange log stays
             with about(app):
@@ -415,6 +426,8 @@ def abandon_payment(application_id, actor) -> Application:
     def before(app, task, context):
         app.payments.filter(status=Payment.Status.CREATED).update(
             status=Payment.Status.CANCELLED, gateway_status="cancelled", settled_at=timezone.now(), reported_by="applicant")
+        if cancelled is not None:
+            context["gateway_payment"] = (open_payment.pk, cancelled)  # the gateway's answer to the cancel
         return {"payment_reported": "abandoned"}
     return _complete(application_id, actor, "pay", before=before)
 
@@ -559,13 +572,25 @@ def _identify(iin: str, bin_: str) -> tuple[str, str]:
 
 
 def enter_application(application_id, actor, *, iin: str = "", bin: str = "") -> Application:
-    """P3 (staff): the officer enters the applicant's identity and the form (saved with save_form)."""
+    """P3 (staff): the officer enters the applicant's identity and the form (saved with save_form).
+
+    The registry look-up of the next step (P4) is asked here, before the request is locked; its answer (or
+    the registry being down, on which the step then waits) reaches the step's operation in the run's context."""
     iin, bin_ = _identify(iin, bin)
+    app = Application.objects.get(pk=application_id)
+    if not may_complete(actor, app, engine.open_task(app, "enter_application")):  # checked again under the lock
+        raise engine.NotAllowed()
+    try:
+        with about(app):
+            looked_up = adapters.registry_lookup(iin, bin_)
+    except AdapterUnavailable as exc:
+        looked_up = exc
 
     def before(app, task, context):
         cleaned = validate_form(app)
         app.applicant_iin, app.applicant_bin, app.form_data = iin, bin_, cleaned
         app.save(update_fields=["applicant_iin", "applicant_bin", "form_data"])
+        context["registry_lookup"] = ((iin, bin_), looked_up)
         return {"applicant_entered": True}
     return _complete(application_id, actor, "enter_application", before=before)
 

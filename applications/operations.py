@@ -62,16 +62,25 @@ def check_authorisation(run, node, data) -> dict:
 
 @operation
 def check_payment(run, node, data) -> dict:
-    """C2: the payment fact, confirmed by asking the gateway for the payment's state (a down gateway: the step waits)."""
+    """C2: the payment fact, confirmed by the gateway's own answer on the payment's state — the one the
+    action that reported the fact already had or asked for before it took the request's lock (run context
+    ``gateway_payment``: the answer, or the Unavailable it met), else asked now. A down gateway: the step waits."""
     payment = run.subject.payments.order_by("-created_at", "-id").first()
-    status = _confirm_payment(payment) if payment else "none"
+    known = run.context.get("gateway_payment")
+    if payment is None:
+        status = "none"
+    elif known is not None and known[0] == payment.pk:
+        if isinstance(known[1], Exception):
+            raise known[1]
+        status = _record_confirmation(payment, known[1])
+    else:
+        status = _record_confirmation(payment, adapters.payments().status(payment.gateway_id))
     run.event("payment_checked", node, status=status, reference=payment.reference if payment else "")
     return {"paid": status == "paid", "status": status}
 
 
-def _confirm_payment(payment) -> str:
-    """C2: the gateway's word on the payment (paid / declined / cancelled / created). Raises AdapterUnavailable."""
-    gateway_payment = adapters.payments().status(payment.gateway_id)
+def _record_confirmation(payment, gateway_payment) -> str:
+    """C2: the gateway's word on the payment (paid / declined / cancelled / created), noted on the payment."""
     fact = gateway_payment.fact
     fields = dict(gateway_status=gateway_payment.status, last_polled_at=timezone.now())
     if fact != Payment.Status.CREATED and payment.status == Payment.Status.CREATED:
@@ -105,7 +114,13 @@ def lookup_registry(run, node, data) -> dict:
     Not found, a deceased person or a liquidated company: the data cannot be obtained (P5), the reason in
     the history. The registry unreachable: AdapterUnavailable, and the step waits (engine)."""
     app = run.subject
-    result = adapters.registry_lookup(app.applicant_iin, app.applicant_bin)
+    known = run.context.get("registry_lookup")  # asked by the action before it took the lock
+    if known is not None and known[0] == (app.applicant_iin, app.applicant_bin):
+        if isinstance(known[1], Exception):
+            raise known[1]
+        result = known[1]
+    else:
+        result = adapters.registry_lookup(app.applicant_iin, app.applicant_bin)
     reason = result.unusable_reason
     if result.found:
         run.set_subject(registry_data=result.data, applicant_name=result.name or app.applicant_name)
