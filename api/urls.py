@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from api.auth import AUTH
 from core.errors import DomainError
+from web import errors
 
 api = NinjaAPI(
     title="E-licensing API",
@@ -14,6 +15,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=AUTH,
 )
+errors.install(api)  # every error in the one shape (web/errors.py); the handlers below are the specific ones
 
 
 @api.exception_handler(DomainError)

@@ -22,4 +22,8 @@ if settings.ELICENSE_BENCH_ENDPOINTS and settings.ELICENSE_ENV != "production":
     urlpatterns.append(path("", include("web.bench")))
 
 # Pool exhaustion outside a view (e.g. a middleware's query) is a 503 too (web/middleware.py).
-handler500 = "web.views.server_error"
+# One error contract (web/errors.py): JSON under /api/, a styled page in the visitor's language elsewhere.
+handler400 = "web.errors.bad_request"
+handler403 = "web.errors.permission_denied"
+handler404 = "web.errors.page_not_found"
+handler500 = "web.errors.server_error"

@@ -92,7 +92,7 @@ def unavailable_response(request):
 
 class DatabaseUnavailableMiddleware:
     """A view that could not get a database connection answers 503 with Retry-After (JSON under /api/, a plain
-    page elsewhere). The same outside a view is handled by ``handler500`` (web.views.server_error)."""
+    page elsewhere). The same outside a view is handled by ``handler500`` (web.errors.server_error)."""
 
     def __init__(self, get_response):
         self.get_response = get_response

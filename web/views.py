@@ -1,18 +1,14 @@
 """What every interface shares: the home page (the services and their channels) and small endpoints
 the pages use (htmx fragments)."""
-import sys
-
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django.views.defaults import server_error as django_server_error
 
 from core.identifiers import IdentifierError, parse_bin, parse_iin
 from services import registry
-from web.middleware import database_unavailable, unavailable_response
 from workflow.definitions import definition_for
 
 
@@ -39,11 +35,3 @@ def index(request):
         services.append({"code": service.code, "title": service.title,
                          "sub_kinds": list(service.sub_kind_labels().values()), "channels": channels})
     return render(request, "index.html", {"services": services})
-
-
-def server_error(request):
-    """``handler500``: the database busy outside a view (e.g. in a middleware) answers 503 like inside one
-    (web.middleware.DatabaseUnavailableMiddleware); anything else is Django's own 500 page."""
-    if database_unavailable(sys.exc_info()[1]):
-        return unavailable_response(request)
-    return django_server_error(request)

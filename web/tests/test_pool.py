@@ -15,7 +15,7 @@ from psycopg_pool import PoolTimeout
 
 from elicense.dbpool import configure_postgresql, pool_options
 from web.middleware import database_unavailable
-from web.views import server_error
+from web.errors import server_error
 
 ROOT = Path(__file__).resolve().parents[2]
 
