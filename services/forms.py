@@ -58,3 +58,20 @@ class RequestForm(forms.Form):
 
 class RegionalForm(RequestForm):
     region = forms.ModelChoiceField(Region.objects.all(), to_field_name="code", label=_("region of use"))
+
+
+class DecimalField(forms.DecimalField):
+    """A number as people write it here: the decimal comma ("450,5") and spaces between digit groups
+    ("1 000,25", also the narrow and non-breaking spaces) are accepted as well as "450.5"."""
+
+    SPACES = (" ", "\u00a0", "\u202f", "\u2009")
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip()
+            for space in self.SPACES:
+                value = value.replace(space, "")
+            if value.count(",") == 1 and "." not in value:
+                value = value.replace(",", ".")
+        return super().to_python(value)
+

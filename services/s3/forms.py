@@ -7,12 +7,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from services.forms import ListField, RegionalForm
+from services.forms import DecimalField, ListField, RegionalForm
 
 
 class BandForm(forms.Form):
-    low_mhz = forms.DecimalField(min_value=0.009, max_value=400000, decimal_places=6, label=_("lower edge, MHz"))
-    high_mhz = forms.DecimalField(min_value=0.009, max_value=400000, decimal_places=6, label=_("upper edge, MHz"))
+    low_mhz = DecimalField(min_value=0.009, max_value=400000, decimal_places=6, label=_("lower edge, MHz"))
+    high_mhz = DecimalField(min_value=0.009, max_value=400000, decimal_places=6, label=_("upper edge, MHz"))
 
     def clean(self):
         data = super().clean()
@@ -29,8 +29,8 @@ class SpectrumForm(RegionalForm):
     radio_service = forms.ChoiceField(choices=RADIO_SERVICES, label=_("radio service"))
     bands = ListField(BandForm, label=_("frequency bands"))
     station_address = forms.CharField(max_length=300, label=_("station location"))
-    latitude = forms.DecimalField(min_value=40, max_value=56, decimal_places=6, label=_("latitude"))
-    longitude = forms.DecimalField(min_value=46, max_value=88, decimal_places=6, label=_("longitude"))
+    latitude = DecimalField(min_value=40, max_value=56, decimal_places=6, label=_("latitude"))
+    longitude = DecimalField(min_value=46, max_value=88, decimal_places=6, label=_("longitude"))
 
     def clean(self):
         data = super().clean()

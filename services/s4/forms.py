@@ -4,14 +4,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from services.forms import ListField, RegionalForm
+from services.forms import DecimalField, ListField, RegionalForm
 
 
 class DeviceForm(forms.Form):
     device_type = forms.CharField(max_length=100, label=_("device type"))
     model = forms.CharField(max_length=100, label=_("model"))
     serial = forms.CharField(max_length=60, label=_("serial number"))
-    frequency_mhz = forms.DecimalField(min_value=0.009, max_value=400000, decimal_places=6, required=False,
+    frequency_mhz = DecimalField(min_value=0.009, max_value=400000, decimal_places=6, required=False,
                                        label=_("frequency, MHz"))
 
     def clean(self):
