@@ -10,6 +10,8 @@ from workflow.models import WorkTask
 
 
 def visible(user):
+    """The requests ``user`` may see. The provider sees an applicant's request only once it is submitted (an
+    applicant's or a PSC draft is theirs until then); its own staff's paper applications from the start."""
     qs = Application.objects.all()
     if user.is_superuser or user.kind == user.Kind.ADMINISTRATOR:
         return qs
@@ -19,7 +21,8 @@ def visible(user):
         return qs.filter(Q(channel="psc") | Q(created_by=user))
     if user.provider_unit_id is None:
         return qs.filter(created_by=user)
-    return qs.filter(Q(provider_unit_id=user.provider_unit_id) | Q(created_by=user))
+    submitted = ~Q(status=Application.Status.DRAFT) | Q(channel=Application.Channel.STAFF)
+    return qs.filter((Q(provider_unit_id=user.provider_unit_id) & submitted) | Q(created_by=user))
 
 
 SYSTEM_NAMES = {

@@ -188,3 +188,14 @@ def test_staff_channel_registry_data_cannot_be_obtained(world):
 def test_staff_channel_refused_for_officer_of_another_unit(world):
     app = create(world.api["inspection_officer"], "S1", "issue", channel="staff")
     assert app["status"] == "refused" and app["refusal_step"] == "P2"
+
+
+def test_the_provider_sees_an_applicants_request_only_once_it_is_submitted(world):
+    """Least privilege: a portal draft is the applicant's own until it is registered."""
+    api, officer = world.api["person"], world.api["committee_officer"]
+    draft = fill(api, create(api, "S1", "issue"), "S1", "issue")
+    assert draft["status"] == "draft"
+    officer.get(f"/applications/{draft['id']}", expect=404)
+    assert draft["id"] not in [a["id"] for a in officer.get("/applications")]
+    app = portal_until_registered(world, api, "S1", "issue")
+    assert officer.get(f"/applications/{app['id']}")["status"] == "registered"
