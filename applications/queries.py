@@ -10,8 +10,8 @@ from workflow.models import WorkTask
 
 
 def visible(user):
-    """The requests ``user`` may see. The provider sees an applicant's request only once it is submitted (an
-    applicant's or a PSC draft is theirs until then); its own staff's paper applications from the start."""
+    """The requests ``user`` may see. The provider sees a portal request only once the applicant has submitted
+    it (an unsubmitted draft is the applicant's own); paper and PSC applications as they are entered."""
     qs = Application.objects.all()
     if user.is_superuser or user.kind == user.Kind.ADMINISTRATOR:
         return qs
@@ -21,7 +21,7 @@ def visible(user):
         return qs.filter(Q(channel="psc") | Q(created_by=user))
     if user.provider_unit_id is None:
         return qs.filter(created_by=user)
-    submitted = ~Q(status=Application.Status.DRAFT) | Q(channel=Application.Channel.STAFF)
+    submitted = ~Q(status=Application.Status.DRAFT) | ~Q(channel=Application.Channel.PORTAL)
     return qs.filter((Q(provider_unit_id=user.provider_unit_id) & submitted) | Q(created_by=user))
 
 
@@ -52,7 +52,7 @@ def out(app: Application) -> dict:
     """The request as the API returns it. A request just moved by an action is answered from the row the
     action locked and changed (its relations already loaded), not read again."""
     if not all(name in app._state.fields_cache for name in RELATED):
-        app = Application.objects.select_related(*RELATED).get(pk=app.pk)
+        app = Application.objects.select_related(*RELATED).defer("definition__text").get(pk=app.pk)
     open_tasks = WorkTask.objects.filter(application=app, state=WorkTask.State.OPEN)
     return {
         "id": app.pk, "number": app.number, "service": app.service, "sub_kind": app.sub_kind, "channel": app.channel,

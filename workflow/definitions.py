@@ -1,6 +1,11 @@
 """The process definitions: BPMN files in the directories registered with `add_directory` (the services
 app registers each service's definitions/ folder), parsed once per process and cached.
 
+A released definition is immutable: the engine stores a file's exact bytes (ProcessDefinition.text) when the
+first request is filed under it, and a request runs from that copy whenever the file on disk has changed or
+is gone (`definition_by_process_id(process_id, sha256)`); workflow/checks.py refuses, at start-up, a file
+changed after requests were filed under it.
+
 See docs/process-definitions.md for the conventions the files follow.
 """
 from __future__ import annotations
@@ -56,7 +61,9 @@ class Flow:
 
 @dataclass
 class Definition:
-    path: Path
+    """One process definition, read from its file (``path``) or from the copy stored when a request was
+    first filed under it (``path`` None). ``text`` is the exact bytes ``sha256`` is the hash of."""
+
     process_id: str
     name: str
     sha256: str
@@ -64,6 +71,8 @@ class Definition:
     nodes: dict[str, Node]
     flows: list[Flow]
     lane_names: dict[str, str]
+    path: Path | None = None
+    text: bytes = field(default=b"", repr=False)
     _spec: object = field(default=None, repr=False)
 
     def outgoing(self, node_id: str) -> list[Flow]:
@@ -91,12 +100,18 @@ class Definition:
 
     @property
     def spec(self):
-        """The engine's process spec, parsed (and schema-validated) on first use."""
+        """The engine's process spec, parsed (and schema-validated) from ``text`` on first use; one per
+        sha256, whether the definition was read from the file or from its stored copy."""
         if self._spec is None:
-            parser = SpiffBpmnParser(validator=VALIDATOR)
-            parser.add_bpmn_file(str(self.path))
-            self._spec = parser.get_spec(self.process_id)
+            self._spec = _specs.get(self.sha256)
+            if self._spec is None:
+                parser = SpiffBpmnParser(validator=VALIDATOR)
+                parser.add_bpmn_xml(etree.fromstring(self.text), filename=str(self.path or self.process_id))
+                self._spec = _specs[self.sha256] = parser.get_spec(self.process_id)
         return self._spec
+
+
+_specs: dict[str, object] = {}  # sha256 → the parsed spec
 
 
 def properties_of(element) -> dict:
@@ -113,11 +128,15 @@ METADATA_KEYS = ("service", "channel", "version", "valid_from", "regulation", "d
 def read_definition(path: Path | str) -> Definition:
     """Everything the system reads from a BPMN file besides the engine's own spec."""
     path = Path(path)
-    raw = path.read_bytes()
-    root = etree.fromstring(raw)
+    return parse_definition(path.read_bytes(), path)
+
+
+def parse_definition(text: bytes, path: Path | None = None) -> Definition:
+    """The definition in these bytes (a file's, or the copy stored in the database: ``path`` None)."""
+    root = etree.fromstring(text)
     process = root.find("bpmn:process", NS)
     if process is None:
-        raise ValueError(f"{path}: no bpmn:process")
+        raise ValueError(f"{path or 'stored definition'}: no bpmn:process")
     lanes, lane_names = {}, {}
     for lane in process.iterfind(".//bpmn:lane", NS):
         lane_names[lane.get("id")] = lane.get("name") or lane.get("id")
@@ -136,8 +155,9 @@ def read_definition(path: Path | str) -> Definition:
             nodes[node_id] = Node(node_id, tag, (element.get("name") or "").strip(), lanes.get(node_id, ""),
                                   properties_of(element))
     return Definition(
-        path=path, process_id=process.get("id"), name=process.get("name") or "", sha256=hashlib.sha256(raw).hexdigest(),
-        metadata=properties_of(process), nodes=nodes, flows=flows, lane_names=lane_names,
+        path=path, text=text, process_id=process.get("id"), name=process.get("name") or "",
+        sha256=hashlib.sha256(text).hexdigest(), metadata=properties_of(process), nodes=nodes, flows=flows,
+        lane_names=lane_names,
     )
 
 
@@ -203,7 +223,42 @@ def definition_for(service: str, channel: str, on: datetime.date) -> Definition 
 
 
 def definition_by_process_id(process_id: str, sha256: str | None = None) -> Definition:
+    """The definition a request filed under (process_id, sha256) runs: the file on disk if it still has those
+    bytes, else the copy stored when the first request was filed (read once per sha256). Without a sha256:
+    the file on disk, or, if there is none any more, the newest stored copy."""
     for d in all_definitions():
         if d.process_id == process_id and (sha256 is None or d.sha256 == sha256):
             return d
-    raise LookupError(process_id)
+    definition = _stored.get(sha256) if sha256 else None
+    if definition is None:
+        definition = _stored_definition(process_id, sha256)
+    if definition is None or definition.process_id != process_id:
+        raise LookupError(process_id)
+    return definition
+
+
+_stored: dict[str, Definition] = {}  # sha256 → the definition built from its stored copy
+
+
+def _stored_definition(process_id: str, sha256: str | None) -> Definition | None:
+    from workflow.models import ProcessDefinition
+
+    rows = ProcessDefinition.objects.filter(process_id=process_id).exclude(text=b"")
+    if sha256:
+        rows = rows.filter(sha256=sha256)
+    text = rows.order_by("-loaded_at", "-pk").values_list("text", flat=True).first()
+    if text is None:
+        return None
+    text = bytes(text)
+    definition = parse_definition(text)
+    if definition.sha256 != (sha256 or definition.sha256):
+        raise ValueError(f"the stored copy of {process_id} does not have the sha256 {sha256}")
+    _stored[definition.sha256] = definition
+    return definition
+
+
+def clear_caches() -> None:
+    """Forget every parsed definition and spec (what a restart does): the files are read again."""
+    all_definitions.cache_clear()
+    _stored.clear()
+    _specs.clear()

@@ -297,11 +297,16 @@ def _unavailable_cause(exc: BaseException) -> Unavailable | None:
 
 
 def sync_definition(definition: definitions.Definition) -> ProcessDefinition:
-    row, _ = ProcessDefinition.objects.get_or_create(
+    """The row of a definition a request is filed under, holding the file's exact bytes: the requests filed
+    under it run from that copy whatever later happens to the file (definitions.definition_by_process_id)."""
+    row, created = ProcessDefinition.objects.get_or_create(
         process_id=definition.process_id, sha256=definition.sha256,
         defaults=dict(service=definition.service, channel=definition.channel, version=definition.version,
-                      valid_from=definition.valid_from),
+                      valid_from=definition.valid_from, text=definition.text),
     )
+    if not created and not row.text and definition.text:  # a row from before the copies were stored
+        ProcessDefinition.objects.filter(pk=row.pk).update(text=definition.text)
+        row.text = definition.text
     return row
 
 

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ProcessDefinition(models.Model):
-    """One BPMN file as it was when a request was filed under it."""
+    """One BPMN file as it was when a request was filed under it: its exact bytes (``text``), from which the
+    requests filed under it run if the file on disk changes or goes (workflow.definitions)."""
 
     service = models.CharField(max_length=2)
     channel = models.CharField(max_length=10)
@@ -21,6 +22,7 @@ class ProcessDefinition(models.Model):
     sha256 = models.CharField(max_length=64)
     valid_from = models.DateField()
     loaded_at = models.DateTimeField(auto_now_add=True)
+    text = models.BinaryField(default=b"", blank=True, help_text="the BPMN file's exact bytes (sha256 is their hash)")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["process_id", "sha256"], name="process_definition_unique")]

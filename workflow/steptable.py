@@ -72,9 +72,10 @@ def _next_text(model: Definition, node: Node, order: dict[str, int]) -> str:
     return "; ".join(parts)
 
 
-def step_table(path: Path | str) -> list[Row]:
-    """The step table of one BPMN file: one Row per node with a `step` property, in document order."""
-    model = read_definition(path)
+def step_table(path: Path | str | Definition) -> list[Row]:
+    """The step table of one BPMN file (or definition): one Row per node with a `step` property, in document
+    order."""
+    model = path if isinstance(path, Definition) else read_definition(path)
     stepped = [n for n in model.nodes.values() if _step_of(n)]
     order = {}
     for n in stepped:

@@ -191,7 +191,7 @@ def test_staff_channel_refused_for_officer_of_another_unit(world):
 
 
 def test_the_provider_sees_an_applicants_request_only_once_it_is_submitted(world):
-    """Least privilege: a portal draft is the applicant's own until it is registered."""
+    """Least privilege: a portal draft is the applicant's own until it is submitted."""
     api, officer = world.api["person"], world.api["committee_officer"]
     draft = fill(api, create(api, "S1", "issue"), "S1", "issue")
     assert draft["status"] == "draft"

@@ -22,7 +22,7 @@ def applicant_required(view):
 
 
 def _mine(request, application_id) -> Application:
-    return get_object_or_404(Application.objects.select_related("definition", "provider_unit", "region"),
+    return get_object_or_404(Application.objects.select_related("definition", "provider_unit", "region").defer("definition__text"),
                              pk=application_id, applicant_user=request.user)
 
 
