@@ -13,6 +13,17 @@ def resume_waiting_requests() -> dict:
 
 
 @task()
+def sweep_overdue() -> int:
+    """Note every open step past its due time in its request's history (once); batches until none is left."""
+    from workflow import engine
+
+    total = 0
+    while (noted := engine.note_overdue()) and total < 100_000:
+        total += noted
+    return total
+
+
+@task()
 def reconcile_payments() -> int:
     from applications.actions import reconcile_payments as reconcile
 

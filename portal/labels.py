@@ -52,6 +52,7 @@ EVENTS = {
     "registry_looked_up": _("Applicant looked up in the state registry"),
     "waiting": _("Waiting for an outside system"),
     "resumed": _("Processing resumed"),
+    "step_overdue": _("Step overdue"),
 }
 
 RESULT_KINDS = {

@@ -27,6 +27,7 @@ import json
 import uuid
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
@@ -406,6 +407,25 @@ def due_for_retry(now, limit: int = 100) -> list[int]:
         ProcessInstance.objects.filter(waiting_for__gt="", next_attempt_at__lte=now)
         .order_by("next_attempt_at").values_list("application_id", flat=True)[:limit]
     )
+
+
+def note_overdue(now=None, limit: int = 1000) -> int:
+    """The overdue sweep: every open task past its due time, not noted yet, gets a "step_overdue" event in
+    its subject's history (once) — in due order, at most ``limit`` per call, a few queries whatever the
+    number of tasks (a partial index holds only the tasks not noted yet). Returns how many were noted."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        tasks = list(WorkTask.objects.select_for_update(skip_locked=True)
+                     .filter(state=WorkTask.State.OPEN, overdue_noted_at__isnull=True, due_at__lt=now)
+                     .order_by("due_at")[:limit])
+        if not tasks:
+            return 0
+        Event.objects.bulk_create([
+            Event(application_id=t.application_id, at=now, kind="step_overdue", step=t.step, bpmn_id=t.bpmn_id,
+                  data={"due_at": t.due_at.isoformat(), "action_kind": t.action_kind, "lane": t.lane})
+            for t in tasks])
+        WorkTask.objects.filter(pk__in=[t.pk for t in tasks]).update(overdue_noted_at=now)
+    return len(tasks)
 
 
 def record_event(subject, event_kind: str, actor, task: WorkTask | None = None, /, **data) -> Event:

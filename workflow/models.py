@@ -75,11 +75,15 @@ class WorkTask(models.Model):
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     duration_seconds = models.FloatField(null=True, blank=True)
     within_norm = models.BooleanField(null=True)
+    overdue_noted_at = models.DateTimeField(null=True, blank=True, help_text="when the overdue sweep noted it")
 
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [
             models.Index(fields=["state", "lane", "provider_unit", "due_at"], name="worktask_queue"),
+            # The overdue sweep: open tasks past due not noted yet, in due order (engine.note_overdue).
+            models.Index(fields=["due_at"], name="worktask_overdue",
+                         condition=models.Q(state="open", overdue_noted_at__isnull=True)),
         ]
         constraints = [models.UniqueConstraint(fields=["engine_task_id"], name="worktask_engine_task_unique")]
 

@@ -178,3 +178,28 @@ def test_the_queue_is_ready_or_says_why(settings, db):
     settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:1/0", "DEFAULT_TIMEOUT": 5}}  # nothing listens
     ok, detail = tasks.check_task_queue()
     assert not ok and detail.startswith("rq: ")
+
+
+def test_the_overdue_sweep_notes_each_late_step_once(world):
+    import datetime
+
+    from django.utils import timezone
+
+    from applications.tasks import sweep_overdue
+    from workflow import engine
+    from workflow.models import Event, WorkTask
+
+    api = world.api["person"]
+    late = create(api, "S4", "device")
+    on_time = create(api, "S4", "device")
+    WorkTask.objects.filter(application_id=late["id"], state="open").update(
+        due_at=timezone.now() - datetime.timedelta(hours=1))
+    WorkTask.objects.filter(application_id=on_time["id"], state="open").update(
+        due_at=timezone.now() + datetime.timedelta(hours=1))
+    assert sweep_overdue.enqueue().return_value == 1  # the immediate backend runs it at once
+    (event,) = Event.objects.filter(kind="step_overdue")
+    assert event.application_id == late["id"] and event.bpmn_id == "fill" and event.data["action_kind"] == "fill"
+    assert engine.note_overdue() == 0  # noted once: the next sweep finds nothing
+    assert Event.objects.filter(kind="step_overdue").count() == 1
+    history = api.get(f"/applications/{late['id']}/history")
+    assert [e["kind"] for e in history][-1] == "step_overdue"
