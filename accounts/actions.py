@@ -1,17 +1,21 @@
-"""The accounts' actions: log-in (challenges, the certificate log-in with its audit, API tokens) and the
-administrator's changes to users and their roles; one function per action."""
+"""The accounts' actions: log-in (challenges, the certificate log-in with its audit and lockout, API tokens
+with their expiry and revocation) and the administrator's changes to users and their roles; one function
+per action."""
 from __future__ import annotations
 
 import base64
 import binascii
+import datetime
 import uuid
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from accounts import lockout
 from accounts.models import ApiToken, LoginAttempt, LoginChallenge, User
 from core.errors import DomainError
 from integrations import adapters
@@ -34,21 +38,74 @@ class CannotDeactivateSelf(DomainError):
 
 
 # -- log-in ----------------------------------------------------------------------------------------
+SESSION_CHALLENGE_KEY = "login_challenge"
+# A challenge kept in the visitor's session is offered again while it has at least this long to run.
+CHALLENGE_REUSE_MARGIN = datetime.timedelta(seconds=60)
+
+
 def issue_challenge() -> LoginChallenge:
     """A one-time nonce to sign with the authentication key (valid a few minutes, used once)."""
     return LoginChallenge.objects.create()
 
 
+def session_challenge(session) -> LoginChallenge:
+    """The portal log-in page's challenge: the one kept in ``session`` while it is unused and valid for a
+    while yet, else a new one (kept there). Reloading the page does not write a row each time."""
+    now = timezone.now()
+    pk = session.get(SESSION_CHALLENGE_KEY)
+    row = None
+    if pk:
+        try:
+            row = LoginChallenge.objects.filter(pk=uuid.UUID(str(pk)), used_at__isnull=True,
+                                                expires_at__gt=now + CHALLENGE_REUSE_MARGIN).first()
+        except ValueError:
+            row = None
+    if row is None:
+        row = issue_challenge()
+        session[SESSION_CHALLENGE_KEY] = str(row.pk)
+    return row
+
+
+def purge_challenges(*, now=None) -> int:
+    """Delete the challenges used or expired (they can serve no log-in; LoginAttempt keeps their id)."""
+    now = now or timezone.now()
+    deleted, _counts = LoginChallenge.objects.filter(
+        Q(used_at__isnull=False) | Q(expires_at__lte=now)).delete()
+    return deleted
+
+
 def issue_token(*, user: User) -> str:
-    """A new bearer token for ``user``; the key is returned once, only its hash is stored."""
+    """A new bearer token for ``user``, valid for the configured lifetime (accounts.models.token_lifetime);
+    the key is returned once, only its hash is stored."""
     return ApiToken.issue(user)
 
 
-def authenticate_certificate(challenge_id: str, cms_b64: str, password: str, *, remote_addr=None) -> User:
+def own_tokens(*, user: User):
+    """``user``'s tokens still valid (not revoked, not expired), newest first."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True,
+                                   expires_at__gt=timezone.now()).order_by("-created_at", "-id")
+
+
+def revoke_token(*, user: User, token_id: int) -> ApiToken:
+    """Revoke one of ``user``'s own tokens (someone else's id: DoesNotExist, as if it did not exist)."""
+    row = ApiToken.objects.get(pk=token_id, user=user, revoked_at__isnull=True)
+    row.revoked_at = timezone.now()
+    row.save(update_fields=["revoked_at"])
+    return row
+
+
+def authenticate_certificate(challenge_id: str, cms_b64: str, password: str, *, remote_addr=None,
+                             request=None) -> User:
     """The certificate log-in itself (API and portal page alike): the user, or DomainError 401 (audited).
+
+    With ``request``, the password step goes through django-axes like every other log-in (ADR 0014): a
+    locked-out account or address is refused (LockedOut, 429) before the password is checked, and a wrong
+    password counts towards the lockout.
 
     Not one transaction on purpose: the challenge stays used and the audit row stays written when the
     log-in is refused."""
+    if request is not None and remote_addr is None:
+        remote_addr = lockout.client_ip(request)
     attempt = LoginAttempt(remote_addr=remote_addr)
     try:
         cms = base64.b64decode(cms_b64, validate=True)
@@ -79,7 +136,17 @@ def authenticate_certificate(challenge_id: str, cms_b64: str, password: str, *, 
         return _refuse(attempt, "unknown_person")
     user = users[0]
     attempt.user = user
+    try:
+        lockout.refuse_if_locked_out(request, user.username)
+    except lockout.LockedOut:
+        attempt.outcome = "locked_out"
+        attempt.save()
+        raise
     if not user.check_password(password):
+        if lockout.password_failed(request, user.username):
+            attempt.outcome = "locked_out"
+            attempt.save()
+            raise lockout.LockedOut()
         return _refuse(attempt, "wrong_password")
     attempt.outcome = "ok"
     attempt.save()

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
 
 from accounts import actions
+from accounts.lockout import LockedOut
 from core.errors import DomainError
 
 router = Router(tags=["auth"])
@@ -39,6 +40,8 @@ def issue_token(request, credentials: Credentials):
     Applicants log in with their EDS and password (`/challenge`, `/certificate-login`), as step 1 of
     the regulation requires; a password alone is refused for them."""
     user = authenticate(request, username=credentials.username, password=credentials.password)
+    if getattr(request, "axes_locked_out", False):  # django-axes (ADR 0014): AxesMiddleware answers 429
+        raise LockedOut()
     if user is None:
         raise DomainError(
             _("Authorisation refused: wrong login or password."), code="authorisation_refused", status=401
@@ -88,6 +91,47 @@ def certificate_login(request, body: CertificateLoginIn):
 
     Each refusal (regulation §3 step 2, "authorisation refused") is 401 `authorisation_refused`
     with `details.reason`, and is recorded in the log-in audit."""
-    user = actions.authenticate_certificate(body.challenge_id, body.cms_b64, body.password,
-                                            remote_addr=request.META.get("REMOTE_ADDR") or None)
+    user = actions.authenticate_certificate(body.challenge_id, body.cms_b64, body.password, request=request)
     return {"token": actions.issue_token(user=user), "kind": user.kind}
+
+
+# -- the caller's own tokens: list, revoke, log out (ADR 0014) -----------------------------------------
+class TokenInfo(Schema):
+    id: int
+    short_id: str
+    created_at: datetime.datetime
+    expires_at: datetime.datetime
+    last_used_at: datetime.datetime | None
+    current: bool
+
+
+class Revoked(Schema):
+    id: int
+    revoked_at: datetime.datetime
+
+
+@router.get("/tokens", response=list[TokenInfo])
+def list_tokens(request):
+    """Your API tokens still valid (the key itself is never shown again): created, expires, last used."""
+    current = getattr(getattr(request, "api_token", None), "pk", None)
+    return [{"id": t.pk, "short_id": t.short_id, "created_at": t.created_at, "expires_at": t.expires_at,
+             "last_used_at": t.last_used_at, "current": t.pk == current}
+            for t in actions.own_tokens(user=request.auth)]
+
+
+@router.delete("/tokens/{token_id}", response=Revoked)
+def revoke_token(request, token_id: int):
+    """Revoke one of your tokens (404 for a token that is not yours); it is refused from then on."""
+    row = actions.revoke_token(user=request.auth, token_id=token_id)
+    return {"id": row.pk, "revoked_at": row.revoked_at}
+
+
+@router.post("/logout", response=Revoked)
+def logout(request):
+    """Revoke the bearer token this request is made with."""
+    token = getattr(request, "api_token", None)
+    if token is None:
+        raise DomainError(_("Log out revokes the bearer token the request is made with; none was given."),
+                          code="no_token", status=400)
+    row = actions.revoke_token(user=request.auth, token_id=token.pk)
+    return {"id": row.pk, "revoked_at": row.revoked_at}

@@ -47,12 +47,28 @@ class User(AbstractUser):
         return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p)
 
 
+def token_lifetime(user: User | None = None) -> datetime.timedelta:
+    """How long a new bearer token is valid (ADR 0014): ELICENSE_TOKEN_HOURS_STAFF / _APPLICANT."""
+    applicant = user is not None and user.kind == User.Kind.APPLICANT
+    hours = getattr(settings, "ELICENSE_TOKEN_HOURS_APPLICANT" if applicant else "ELICENSE_TOKEN_HOURS_STAFF", 12)
+    return datetime.timedelta(hours=float(hours))
+
+
+def _token_expiry():
+    return timezone.now() + token_lifetime()
+
+
 class ApiToken(models.Model):
-    """A bearer token for the REST API. Only the SHA-256 of the key is stored."""
+    """A bearer token for the REST API. Only the SHA-256 of the key is stored.
+
+    Valid until ``expires_at`` unless revoked (``revoked_at``: the owner's log-out or revocation)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(default=_token_expiry, db_index=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
 
     @staticmethod
     def hash(key: str) -> str:
@@ -61,8 +77,13 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, user: User) -> str:
         key = secrets.token_urlsafe(32)
-        cls.objects.create(user=user, key_hash=cls.hash(key))
+        cls.objects.create(user=user, key_hash=cls.hash(key), expires_at=timezone.now() + token_lifetime(user))
         return key
+
+    @property
+    def short_id(self) -> str:
+        """A few characters of the key's hash, to tell one's tokens apart (not enough to use one)."""
+        return self.key_hash[:8]
 
 
 def _new_nonce() -> bytes:

@@ -1,7 +1,7 @@
 """Production mode (``ELICENSE_ENV=production``, ADR 0011, docs/deployment.md): what the system refuses to run with.
 
 Development settings and demo material must never serve the public: debug pages, a known secret key, SQLite,
-any host, cookies sent over plain HTTP, the demo PKI (its CA keys sit beside its roots, so anyone with the
+any host, cookies sent over plain HTTP, HTTPS without HSTS, the demo PKI (its CA keys sit beside its roots, so anyone with the
 folder can issue a "valid" EDS), officers' signing keys issued by the server, the simulators' development
 secrets, the bare benchmark endpoints. Each is an ``Error`` naming the setting:
 
@@ -117,6 +117,13 @@ def check_production(app_configs=None, **kwargs) -> list[checks.Error]:
         if not value or DEVELOPMENT_SECRET.match(value):
             errors.append(_error(9, name, "empty or the simulators' development secret (dev-…-secret)",
                                  f"set {name} to the secret agreed with the outside system"))
+
+    behind_https = getattr(settings, "ELICENSE_BEHIND_HTTPS_PROXY", False) or getattr(settings, "SECURE_SSL_REDIRECT",
+                                                                                       False)
+    if behind_https and int(getattr(settings, "SECURE_HSTS_SECONDS", 0) or 0) <= 0:
+        errors.append(_error(11, "SECURE_HSTS_SECONDS", "served over HTTPS without HSTS: a browser could be "
+                                                        "downgraded to plain HTTP (ELICENSE_HSTS_SECONDS=0)",
+                             "set ELICENSE_HSTS_SECONDS=31536000 (ADR 0014)"))
 
     if getattr(settings, "ELICENSE_BENCH_ENDPOINTS", False):
         errors.append(_error(10, "ELICENSE_BENCH_ENDPOINTS", "the bare benchmark endpoints (/bench/…) are for "

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.actions import authenticate_certificate, issue_challenge
+from accounts.actions import authenticate_certificate, session_challenge
 from core.errors import DomainError
 from portal.views.access import _error_message
 
@@ -23,8 +23,7 @@ def login_view(request):
     if request.method == "POST":
         try:
             user = authenticate_certificate(request.POST.get("challenge_id", ""), request.POST.get("cms_b64", ""),
-                                            request.POST.get("password", ""),
-                                            remote_addr=request.META.get("REMOTE_ADDR") or None)
+                                            request.POST.get("password", ""), request=request)
         except DomainError as err:
             error = _error_message(err)
         else:
@@ -33,7 +32,7 @@ def login_view(request):
             else:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 return redirect(next_url)
-    challenge = issue_challenge()
+    challenge = session_challenge(request.session)  # reused while valid: no row per visit
     return render(request, "portal/login.html", {
         "challenge": challenge, "nonce_b64": base64.b64encode(bytes(challenge.nonce)).decode(),
         "error": error, "next": next_url,

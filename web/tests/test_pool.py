@@ -14,8 +14,8 @@ from django.test import Client, RequestFactory
 from psycopg_pool import PoolTimeout
 
 from elicense.dbpool import configure_postgresql, pool_options
-from web.middleware import database_unavailable
 from web.errors import server_error
+from web.middleware import database_unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 

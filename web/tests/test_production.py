@@ -93,6 +93,9 @@ def test_a_correctly_configured_production_passes(production):
     ({"ELICENSE_PAYMENTS_SECRET": "dev-payments-secret"}, [("elicense.E009", "ELICENSE_PAYMENTS_SECRET")]),
     ({"ELICENSE_DOCUMENTS_SECRET": ""}, [("elicense.E009", "ELICENSE_DOCUMENTS_SECRET")]),
     ({"ELICENSE_BENCH_ENDPOINTS": True}, [("elicense.E010", "ELICENSE_BENCH_ENDPOINTS")]),
+    ({"ELICENSE_BEHIND_HTTPS_PROXY": True, "SECURE_HSTS_SECONDS": 0}, [("elicense.E011", "SECURE_HSTS_SECONDS")]),
+    ({"SECURE_SSL_REDIRECT": True, "SECURE_HSTS_SECONDS": 0}, [("elicense.E011", "SECURE_HSTS_SECONDS")]),
+    ({"ELICENSE_BEHIND_HTTPS_PROXY": True, "SECURE_HSTS_SECONDS": 31536000}, []),
 ])
 def test_each_development_setting_is_refused(production, change, expected):
     for name, value in change.items():
