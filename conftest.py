@@ -31,7 +31,11 @@ REGISTRY = SeedData()
 PERSON = next(p for p in REGISTRY._individuals.values() if p["status"] == "alive")
 OTHER_PERSON = [p for p in REGISTRY._individuals.values() if p["status"] == "alive"][1]
 COMPANY = next(c for c in REGISTRY._entities.values() if c.get("status") == "active" and "legal_form" in c)
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# The smallest real PDF (one empty page): uploads are opened by pypdf (applications/uploads.py).
+PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+       b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\nxref\n0 4\n0000000000 65535 f \n"
+       b"0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \ntrailer<</Size 4/Root 1 0 R>>\n"
+       b"startxref\n164\n%%EOF\n")
 
 
 @pytest.fixture(scope="session")

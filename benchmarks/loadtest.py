@@ -37,6 +37,12 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
+# The smallest real PDF (one empty page): uploads are opened by pypdf (applications/uploads.py).
+PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+       b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\nxref\n0 4\n0000000000 65535 f \n"
+       b"0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \ntrailer<</Size 4/Root 1 0 R>>\n"
+       b"startxref\n164\n%%EOF\n")
+
 ROOT = Path(__file__).resolve().parent.parent
 APP_NAME = "elicense-web"
 
@@ -241,7 +247,7 @@ def _submit(client: Client, service: str, sample: dict):
     base = f"/api/v1/applications/{app['id']}"
     client.json("PUT", f"{base}/form", {"data": sample["form"], "version": 0})
     for code in sample["documents"]:
-        client.upload(f"{base}/attachments", code, b"%PDF-1.4\n%%EOF\n")
+        client.upload(f"{base}/attachments", code, PDF)
     client.json("POST", f"{base}/fill", {})
     chosen = client.json("POST", f"{base}/certificate", {"certificate_pem": person["cert_pem"]})
     if chosen["status"] == "refused":

@@ -87,6 +87,7 @@ def _prepare(client, headers, n, cert, key):
     (``examples.SAMPLE_REQUEST``) of the first free service that has one — S2's allocation."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from benchmarks.loadtest import PDF
     from integrations.signatures import sign_detached
     from services import registry
 
@@ -101,7 +102,7 @@ def _prepare(client, headers, n, cert, key):
                    content_type="application/json", **headers)
         for code in sample["documents"]:
             client.post(f"/api/v1/applications/{app['id']}/attachments",
-                        {"document_code": code, "file": SimpleUploadedFile("d.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")},
+                        {"document_code": code, "file": SimpleUploadedFile("d.pdf", PDF, "application/pdf")},
                         **headers)
         assert client.post(f"/api/v1/applications/{app['id']}/fill", content_type="application/json",
                            **headers).status_code == 200

@@ -5,6 +5,7 @@ from ninja import Router
 
 from applications.api import visible
 from applications.models import ResultDocument
+from core.downloads import content_disposition
 
 router = Router(tags=["documents"])
 
@@ -17,6 +18,6 @@ def document_pdf(request, application_id: int, number: str):
     if not document.pdf:
         raise Http404  # not produced (documents issued before results were signed)
     response = FileResponse(document.pdf.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{document.number}.pdf"'
+    response["Content-Disposition"] = content_disposition(document.number, "application/pdf", inline=True)
     response["X-Content-SHA256"] = document.pdf_sha256
     return response

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "core",
     "accounts",
     "workdays",
@@ -66,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "web.middleware.SecurityHeadersMiddleware",
+    # Log-in lockout (ADR 0014): turns a locked-out attempt into web.lockout.lockout_response. Last, as axes asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "elicense.urls"
@@ -108,6 +111,9 @@ elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
+# django-axes first (ADR 0014): it refuses a locked-out log-in before the password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -131,6 +137,16 @@ STORAGES = storages_from_env(os.environ)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Attachments: what the portal accepts (issue 5 builds the page on this).
 ELICENSE_MAX_ATTACHMENT_BYTES = int(os.environ.get("ELICENSE_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024))
+# Uploads opened by real parsers before they are stored (applications/uploads.py, docs/web.md "Uploads"): a PDF's
+# page, object and time bounds; an image's pixel limit (checked before decoding); the optional malware scanner
+# (a dotted path, e.g. integrations.clamd.scan, with clamd's UNIX socket path or host:port).
+ELICENSE_PDF_MAX_PAGES = int(os.environ.get("ELICENSE_PDF_MAX_PAGES", 500))
+ELICENSE_PDF_MAX_OBJECTS = int(os.environ.get("ELICENSE_PDF_MAX_OBJECTS", 200_000))
+ELICENSE_PDF_MAX_SECONDS = float(os.environ.get("ELICENSE_PDF_MAX_SECONDS", 10))
+ELICENSE_MAX_IMAGE_PIXELS = int(os.environ.get("ELICENSE_MAX_IMAGE_PIXELS", 40_000_000))
+ELICENSE_MALWARE_SCANNER = os.environ.get("ELICENSE_MALWARE_SCANNER", "")
+ELICENSE_CLAMD_SOCKET = os.environ.get("ELICENSE_CLAMD_SOCKET", "")
+ELICENSE_CLAMD_TIMEOUT = float(os.environ.get("ELICENSE_CLAMD_TIMEOUT", 30))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG and os.environ.get("ELICENSE_INSECURE_COOKIES") != "1"
@@ -148,8 +164,27 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_HSTS_SECONDS = int(os.environ.get("ELICENSE_HSTS_SECONDS", "0"))  # set (e.g. 31536000) behind HTTPS
 SECURE_SSL_REDIRECT = os.environ.get("ELICENSE_SSL_REDIRECT") == "1"
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # probes talk plain HTTP to the server itself
-if os.environ.get("ELICENSE_BEHIND_HTTPS_PROXY") == "1":
+ELICENSE_BEHIND_HTTPS_PROXY = os.environ.get("ELICENSE_BEHIND_HTTPS_PROXY") == "1"
+if ELICENSE_BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Sessions (ADR 0014): 30 minutes idle (sliding: every request renews it), and gone when the browser closes.
+SESSION_COOKIE_AGE = int(os.environ.get("ELICENSE_SESSION_SECONDS", 30 * 60))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Log-in lockout with django-axes (ADR 0014), on every log-in path: after AXES_FAILURE_LIMIT failures an
+# account (any address) and a client address (any account) are refused for the cool-off; each failure during
+# the lockout starts the cool-off again. Every attempt is kept (AccessAttempt, AccessLog, AccessFailureLog).
+AXES_FAILURE_LIMIT = int(os.environ.get("ELICENSE_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("ELICENSE_LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"  # X-Forwarded-For only behind the HTTPS proxy
+AXES_LOCKOUT_CALLABLE = "web.lockout.lockout_response"  # JSON 429 under /api/, a localised page elsewhere
+AXES_HTTP_RESPONSE_CODE = 429
+# API tokens (ADR 0014): hours a new bearer token is valid, for staff and for applicants.
+ELICENSE_TOKEN_HOURS_STAFF = float(os.environ.get("ELICENSE_TOKEN_HOURS_STAFF", "12"))
+ELICENSE_TOKEN_HOURS_APPLICANT = float(os.environ.get("ELICENSE_TOKEN_HOURS_APPLICANT", "12"))
 LOGIN_URL = "portal:login"
 # The applicant's NCALayer: real NCALayer on the user's computer in production; the project's
 # NCALayer-protocol signer (python -m ncalayer_signer) in development and tests.
@@ -232,6 +267,8 @@ ELICENSE_PERIODIC_TASKS = [
     ("applications.tasks.resume_waiting_requests", float(os.environ.get("ELICENSE_RESUME_EVERY", "10"))),
     ("applications.tasks.reconcile_payments", float(os.environ.get("ELICENSE_RECONCILE_EVERY", "60"))),
     ("documents.tasks.produce_missing_documents", float(os.environ.get("ELICENSE_DOCUMENT_SWEEP_EVERY", "60"))),
+    ("applications.tasks.sweep_overdue", float(os.environ.get("ELICENSE_OVERDUE_SWEEP_EVERY", "300"))),
+    ("accounts.tasks.purge_login_challenges", float(os.environ.get("ELICENSE_CHALLENGE_PURGE_EVERY", "3600"))),
 ]
 # A result document still without its PDF this long after it was issued is enqueued again.
 ELICENSE_DOCUMENT_SWEEP_AFTER = float(os.environ.get("ELICENSE_DOCUMENT_SWEEP_AFTER", "120"))

@@ -1,10 +1,9 @@
 """Public registry pages (no log-in): search, CSV export, the verification page of a document."""
-import csv
-
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
+from core import csvcells
 from registry import public
 from registry.models import Record
 from services import registry as services
@@ -28,7 +27,7 @@ def export_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="elicense-registry.csv"'
     response.write("\ufeff")  # BOM: spreadsheets open UTF-8 Cyrillic correctly
-    writer = csv.writer(response)
+    writer = csvcells.writer(response)
     writer.writerow(public.CSV_HEADERS)
     for record in public.search(params).iterator(chunk_size=500):
         writer.writerow(public.csv_row(record))

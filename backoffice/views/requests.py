@@ -20,6 +20,7 @@ from applications.signing import reverify, signed_signature
 from backoffice import sla
 from backoffice.views.access import OFFICE_LANES, _message, staff_required
 from backoffice.views.auth import _certificate_chosen
+from core.downloads import content_disposition
 from core.errors import DomainError
 from integrations.models import ExchangeLog
 from portal.formfields import describe
@@ -37,7 +38,7 @@ STATUS_LABELS = dict(Application.Status.choices)
 
 # -- a request's page ------------------------------------------------------------------------------
 def _get(request, application_id) -> Application:
-    return get_object_or_404(visible(request.user).select_related("definition", "provider_unit", "region", "process"),
+    return get_object_or_404(visible(request.user).select_related("definition", "provider_unit", "region", "process").defer("definition__text"),
                              pk=application_id)
 
 
@@ -163,8 +164,8 @@ def _refusal_texts(app) -> list[str]:
 def attachment(request, application_id, attachment_id):
     app = _get(request, application_id)
     a = get_object_or_404(Attachment, application=app, pk=attachment_id)
-    response = FileResponse(a.file.open("rb"), content_type=a.content_type, as_attachment=True,
-                            filename=a.original_name)
+    response = FileResponse(a.file.open("rb"), content_type=a.content_type)
+    response["Content-Disposition"] = content_disposition(a.original_name, a.content_type)
     return response
 
 

@@ -7,6 +7,7 @@ from django.test import Client
 
 from accounts.models import LoginAttempt, LoginChallenge
 from applications.models import Application
+from conftest import PDF
 from integrations.signatures import sign_detached
 
 
@@ -119,7 +120,7 @@ def test_an_attachment_whose_content_is_not_its_type_is_refused(world):
                                                "file": fake}, follow=True)
     assert b"content is not what its type says" in r.content
     assert not Application.objects.get(pk=pk).attachments.exists()
-    ok = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    ok = SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")
     r = c.post(f"/portal/requests/{pk}/form", {"version": "1", "action": "attach", "document_code": "application",
                                                "file": ok}, follow=True)
     assert b"The document was attached." in r.content

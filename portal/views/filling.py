@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from applications import actions
 from applications.models import Attachment
+from core.downloads import content_disposition
 from core.errors import DomainError
 from portal.formfields import describe, from_post
 from portal.labels import localized
@@ -138,5 +139,5 @@ def attachment(request, application_id, attachment_id):
     app = _mine(request, application_id)
     row = get_object_or_404(Attachment, pk=attachment_id, application=app)
     response = HttpResponse(row.file.open("rb").read(), content_type=row.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{row.original_name}"'
+    response["Content-Disposition"] = content_disposition(row.original_name, row.content_type)
     return response

@@ -23,7 +23,10 @@ KEY_PASSWORD = "Qwerty12"
 # scripts/screenshots sets this: every named page is saved as <lang>-<name>.png there, and the journeys
 # run in Russian as well as Kazakh.
 SCREENSHOTS = os.environ.get("ELICENSE_SCREENSHOTS", "")
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+       b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\nxref\n0 4\n0000000000 65535 f \n"
+       b"0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \ntrailer<</Size 4/Root 1 0 R>>\n"
+       b"startxref\n164\n%%EOF\n")
 PASSWORD = "demo-pass-123"  # the root conftest's users
 
 

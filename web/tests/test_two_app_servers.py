@@ -29,7 +29,7 @@ from django.utils import timezone
 from accounts.models import ApiToken, User
 from applications.models import Attachment, ResultDocument
 from applications.tests.journeys import DOCUMENTS, FORMS
-from conftest import PERSON
+from conftest import PDF, PERSON
 from integrations import pki as demo_pki
 from integrations.signatures import sign_detached
 from services.models import ProviderUnit
@@ -196,7 +196,7 @@ def test_two_app_servers_and_a_worker_share_only_the_database_and_the_bucket(pki
         app_id = app["id"]
         app = a.json("PUT", f"/applications/{app_id}/form", {"data": FORMS[("S4", "device")],
                                                                "version": app["form_version"]})
-        uploaded = {code: f"%PDF-1.4\n% {code} of request {app_id}\n%%EOF\n".encode() for code in DOCUMENTS[("S4", "device")]}
+        uploaded = {code: PDF + f"% {code} of request {app_id}\n".encode() for code in DOCUMENTS[("S4", "device")]}
         for code, content in uploaded.items():
             a.upload(app_id, code, content)
         app = a.json("POST", f"/applications/{app_id}/fill")
