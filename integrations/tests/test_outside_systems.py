@@ -28,6 +28,7 @@ from applications.tests.journeys import (
     payer,
     portal_until_registered,
     sign,
+    staff_until_registered,
     unknown_iin,
     webhooks,
 )
@@ -382,8 +383,11 @@ def test_exchange_log_visibility_follows_the_request(world):
     api, app = s1_at_payment(world)
     api.post(f"/applications/{app['id']}/payment")
     assert api.get(f"/applications/{app['id']}/exchanges")
-    assert world.api["committee_officer"].get(f"/applications/{app['id']}/exchanges")
+    # Not submitted yet: the request (and so its exchanges) is the applicant's alone (least privilege).
+    world.api["committee_officer"].get(f"/applications/{app['id']}/exchanges", expect=404)
     world.api["company_head"].get(f"/applications/{app['id']}/exchanges", expect=404)
     world.api["inspection_officer"].get(f"/applications/{app['id']}/exchanges", expect=404)
+    paper = staff_until_registered(world.api["committee_officer"], "S1", "issue")  # the provider's own: it sees them
+    assert [e["system"] for e in world.api["committee_officer"].get(f"/applications/{paper['id']}/exchanges")]
     entry = api.get(f"/applications/{app['id']}/exchanges")[-1]
     assert "secret" not in json.dumps(entry).lower() and "signature" not in json.dumps(entry["request_body"]).lower()

@@ -29,8 +29,9 @@ def test_validation_errors_use_the_one_shape_with_the_fields(world):
                              **world.api["person"].headers)
     body = _shape(response, 422, "invalid_input")
     assert body["details"]["fields"] and all({"location", "message", "type"} <= set(f) for f in body["details"]["fields"])
+    # A body that is not JSON at all cannot be read: 400, the same shape.
     _shape(Client().post("/api/v1/applications", data="not json", content_type="application/json",
-                         **world.api["person"].headers), 422, "invalid_input")
+                         **world.api["person"].headers), 400, "bad_request")
 
 
 def test_no_token_is_json_401_in_the_visitors_language(db):
