@@ -323,20 +323,28 @@ def analyze():
         cursor.execute("ANALYZE")
 
 
+def sample_service():
+    """The service the benchmark's requests are of: the first free one with a sample request (S2's allocation)."""
+    from services import registry
+
+    return next(s for s in registry.all_services() if not s.paid and s.module("examples"))
+
+
 def seed_applications(count: int, *, status: str, unit_of, tag: str, now) -> tuple[int, int]:
-    """``count`` S2 requests (the sample service) straight into the table; returns the first and last id."""
+    """``count`` requests of the sample service straight into the table; returns the first and last id."""
     from accounts.models import User
     from applications.models import Application
     from workflow.models import ProcessDefinition
 
-    definition = ProcessDefinition.objects.filter(service="S2").order_by("id").first()
+    service = sample_service()
+    definition = ProcessDefinition.objects.filter(service=service.code).order_by("id").first()
     creator = User.objects.order_by("id").first()
     first = next_id(Application)
 
     def rows():
         for i in range(count):
             pk = first + i
-            yield {"id": pk, "service": "S2", "sub_kind": "allocate", "channel": "portal",
+            yield {"id": pk, "service": service.code, "sub_kind": "allocate", "channel": "portal",
                    "definition_id": definition.pk, "number": f"BENCH-{tag}-{pk:08d}", "applicant_iin": f"{pk:012d}",
                    "applicant_name": f"Bench applicant {pk}", "created_by_id": creator.pk,
                    "provider_unit_id": unit_of(i), "status": status, "created_at": now, "registered_at": now,
@@ -371,7 +379,8 @@ def seed_registry(count: int, now) -> list[str]:
                                 "pdf": f"results/{first_app + i}/BD-{d0 + i:08d}.pdf", "pdf_sha256": "0" * 64,
                                 "signer_name": "Bench"} for i in range(count)), now)
     scope = {"resource_kind": "ABC", "range_start": "100", "range_end": "199", "purpose": "bench"}
-    copy_rows(Record, ({"id": r0 + i, "number": f"BR-{r0 + i:08d}", "kind": "order", "service": "S2",
+    service = sample_service()
+    copy_rows(Record, ({"id": r0 + i, "number": f"BR-{r0 + i:08d}", "kind": "order", "service": service.code,
                         "holder_id": h0 + i // 4, "provider_unit_id": unit, "application_id": first_app + i,
                         "status": "valid", "version": 1, "scope": scope, "issued_at": now,
                         "updated_at": now} for i in range(count)), now)
