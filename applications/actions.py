@@ -469,7 +469,29 @@ def _attempt_failed(application_id, actor, action_kind: str, error: RevocationUn
         engine.record_event(app, "signing_attempt_failed", actor, task, reason=error.code, **error.details)
 
 
+def _strict_pem(certificate_pem) -> str:
+    """Exactly one PEM certificate and nothing around it (blank lines excepted), normalised; else refused."""
+    import re
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    text = certificate_pem.strip() if isinstance(certificate_pem, str) else ""
+    blocks = re.findall(r"-----BEGIN CERTIFICATE-----\s*[A-Za-z0-9+/=\s]+?\s*-----END CERTIFICATE-----", text)
+    if len(blocks) != 1 or blocks[0] != text:
+        raise InvalidInput(_("Send exactly one certificate in PEM form, with nothing before or after it."),
+                           code="certificate_malformed")
+    try:
+        certificate = x509.load_pem_x509_certificate(text.encode())
+    except ValueError:
+        raise InvalidInput(_("Send exactly one certificate in PEM form, with nothing before or after it."),
+                           code="certificate_malformed") from None
+    return certificate.public_bytes(Encoding.PEM).decode()
+
+
 def choose_certificate(application_id, actor, certificate_pem: str) -> Application:
+    certificate_pem = _strict_pem(certificate_pem)
+
     def before(app, task, context):
         revision = current_revision(app)
         signature = Signature.objects.create(application=app, revision=revision, certificate_pem=certificate_pem)
@@ -547,11 +569,13 @@ def _certificate_of(cms_der: bytes, certificate_pem: str) -> str:
 
 # -- the provider's staff --------------------------------------------------------------
 def _identify(iin: str, bin_: str) -> tuple[str, str]:
+    """The applicant's IIN and BIN as they are stored and sent on: checked and normalised (the parsed
+    digits, without the spaces a form or a client may have added), or refused."""
+    iin = iin.strip() if isinstance(iin, str) else iin
+    bin_ = bin_.strip() if isinstance(bin_, str) else bin_
     try:
-        if iin:
-            parse_iin(iin)
-        if bin_:
-            parse_bin(bin_)
+        iin = parse_iin(iin).value if iin else ""
+        bin_ = parse_bin(bin_).value if bin_ else ""
     except IdentifierError as err:
         raise InvalidInput(err.message, code=f"identifier_{err.code}") from None
     if not iin and not bin_:
