@@ -5,7 +5,6 @@ import base64
 import binascii
 
 from cryptography import x509
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -88,8 +87,10 @@ def queue(request):
     )
     if user.kind == user.Kind.APPLICANT:
         tasks = tasks.filter(application__applicant_user=user)
-    else:
-        tasks = tasks.filter(Q(provider_unit_id=user.provider_unit_id) | Q(lane="psc"))
+    elif user.kind == user.Kind.PSC_OPERATOR:
+        tasks = tasks.filter(lane="psc")
+    else:  # the provider's lanes of the user's unit: one index range in due order (worktask_unit_due)
+        tasks = tasks.filter(provider_unit_id=user.provider_unit_id, lane__in=actions.PROVIDER_LANES)
     return [t for t in tasks[:500] if actions.may_complete(user, t.application, t)]
 
 

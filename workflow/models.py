@@ -81,6 +81,9 @@ class WorkTask(models.Model):
         ordering = ["created_at", "id"]
         indexes = [
             models.Index(fields=["state", "lane", "provider_unit", "due_at"], name="worktask_queue"),
+            # An officer's queue: the open tasks of a unit in due order, read until a page is full.
+            models.Index(fields=["provider_unit", "due_at"], name="worktask_unit_due",
+                         condition=models.Q(state="open")),
             # The overdue sweep: open tasks past due not noted yet, in due order (engine.note_overdue).
             models.Index(fields=["due_at"], name="worktask_overdue",
                          condition=models.Q(state="open", overdue_noted_at__isnull=True)),
