@@ -561,7 +561,7 @@ def _certificate_of(cms_der: bytes, certificate_pem: str) -> str:
         raise InvalidInput(_("The signature carries no certificate: choose the certificate first."),
                            code="certificate_missing")
     pem = certificate.public_bytes(Encoding.PEM).decode()
-    if certificate_pem.strip() and certificate_pem.strip() != pem.strip():
+    if certificate_pem.strip() and _strict_pem(certificate_pem) != pem:
         raise InvalidInput(_("The certificate is not the one the signature was made with."),
                            code="certificate_mismatch")
     return pem
