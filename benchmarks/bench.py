@@ -365,7 +365,7 @@ def seed_registry(count: int, now) -> list[str]:
     """``count`` registry records, each with its request, its holder (one per four records), its result
     document and the record-document link; returns a sample of document numbers to look up."""
     from applications.models import ResultDocument
-    from registry.models import Holder, Record, RecordDocument
+    from registry.models import Holder, Record, RecordDocument, RecordEvent
     from services.models import ProviderUnit
 
     unit = ProviderUnit.objects.get(code="committee").pk
@@ -380,13 +380,24 @@ def seed_registry(count: int, now) -> list[str]:
                                 "signer_name": "Bench"} for i in range(count)), now)
     scope = {"resource_kind": "ABC", "range_start": "100", "range_end": "199", "purpose": "bench"}
     service = sample_service()
-    copy_rows(Record, ({"id": r0 + i, "number": f"BR-{r0 + i:08d}", "kind": "order", "service": service.code,
-                        "holder_id": h0 + i // 4, "provider_unit_id": unit, "application_id": first_app + i,
-                        "status": "valid", "version": 1, "scope": scope, "issued_at": now,
-                        "updated_at": now} for i in range(count)), now)
-    copy_rows(RecordDocument, ({"id": l0 + i, "record_id": r0 + i, "document_id": d0 + i, "version": 1,
-                                "role": "original"} for i in range(count)), now)
-    reset_sequences(Holder, ResultDocument, Record, RecordDocument)
+    from django.db import transaction
+
+    with transaction.atomic():  # a record points at its version and the version at its record: checked at commit
+        copy_rows(Record, ({"id": r0 + i, "number": f"BR-{r0 + i:08d}", "kind": "order", "service": service.code,
+                            "holder_id": h0 + i // 4, "provider_unit_id": unit, "application_id": first_app + i,
+                            "status": "valid", "version": 1, "scope": scope, "issued_at": now,
+                            "updated_at": now, "current_id": l0 + i} for i in range(count)), now)
+        # Each version as the registry writes it: the holder's snapshot, the scope, the date.
+        copy_rows(RecordDocument, ({"id": l0 + i, "record_id": r0 + i, "document_id": d0 + i, "version": 1,
+                                    "role": "original", "issued_at": now, "sub_kind": "allocate",
+                                    "holder_name": f"Bench holder {i // 4}", "holder_iin": f"9{h0 + i // 4:011d}",
+                                    "scope": scope} for i in range(count)), now)
+        # And its history's first event, which backs its status (registry/backing.py, docs/audit.md).
+        e0 = next_id(RecordEvent)
+        copy_rows(RecordEvent, ({"id": e0 + i, "record_id": r0 + i, "kind": "issued", "status_before": "",
+                                 "status_after": "valid", "document_id": d0 + i, "data": {}, "created_at": now}
+                                for i in range(count)), now)
+    reset_sequences(Holder, ResultDocument, Record, RecordDocument, RecordEvent)
     rng = random.Random(1)
     return [f"BD-{d0 + rng.randrange(count):08d}" for _ in range(2000)]
 
@@ -768,14 +779,12 @@ def explain(title: str, qs) -> str:
 
 
 def explain_verification(number: str) -> str:
-    """The verification's main query (registry.public.verification) for one number."""
-    from django.db.models import Q
-
+    """The verification's main query (registry.public.verification) for one number: the version by its
+    document's number."""
     from registry.models import RecordDocument
 
     return explain("public verification: the plan of its main query", RecordDocument.objects.select_related(
-        "record__holder", "document").filter(Q(document__number=number) | Q(record__number=number))
-        .order_by("-version")[:1])
+        "record__holder", "record__current", "document", "source").filter(document__number=number)[:1])
 
 
 def explain_queue(officer) -> str:

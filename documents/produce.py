@@ -1,4 +1,9 @@
-"""From a ResultDocument row to its signed PDF: layout → reportlab → pyHanko PAdES (B-LTA)."""
+"""From a ResultDocument row to its signed PDF: layout → reportlab → pyHanko PAdES (B-LTA).
+
+A licence, permit or order is rendered from what was decided, never from live rows: its registry version
+(``registry.models.RecordDocument``) gives the holder (the version's snapshot), the form values the document
+prints (taken from the signed revision, plus a re-issue's changes) and the validity; a duplicate is its
+source version's content, marked as a duplicate, with its own number and date (:class:`VersionContext`)."""
 from __future__ import annotations
 
 import hashlib
@@ -16,7 +21,81 @@ from documents.signing import sign_pdf
 from services import registry as services
 
 log = logging.getLogger(__name__)
+DUPLICATE_MARK = ("ТЕЛНҰСҚА", "ДУБЛИКАТ")
 
+
+class _Applicant:
+    """The request as a layout reads it, with the holder and the sub-kind of the version printed."""
+
+    def __init__(self, app, version):
+        self._app, self._version = app, version
+
+    def __getattr__(self, name):
+        return getattr(self._app, name)
+
+    @property
+    def applicant_bin(self):
+        return self._version.holder_bin
+
+    @property
+    def applicant_iin(self):
+        return self._version.holder_iin or self._app.applicant_iin
+
+    @property
+    def applicant_name(self):
+        return self._version.holder_name
+
+    @property
+    def sub_kind(self):
+        return self._version.sub_kind or self._app.sub_kind
+
+
+class VersionContext(Context):
+    """The context of a registry document: what its version says (a duplicate: its source's), not the
+    request's live form or the holder row."""
+
+    def __init__(self, document, entry, signer_name: str):
+        super().__init__(document, signer_name=signer_name, licence_number=entry.record.number)
+        self.entry = entry
+        self.shown = entry.content_version  # a duplicate reproduces its source version
+        self.form = dict(self.shown.content)
+        if self.shown.holder_name:  # a version written before snapshots keeps the request's own values
+            self.app = _Applicant(self.app, self.shown)
+
+    @property
+    def variant(self) -> str:
+        role = self.shown.role
+        return "reissue" if role == "reissue" else ""
+
+    @property
+    def holder_name(self) -> str:
+        return self.shown.holder_name or super().holder_name
+
+    @property
+    def address(self) -> str:
+        return self.shown.holder_address if self.shown.holder_name else super().address
+
+    @property
+    def valid_until(self) -> str:
+        if self.shown.valid_until is not None:
+            return self.date(self.shown.valid_until)
+        return Context.valid_until.func(self)
+
+
+def context_of(document, signer_name: str) -> Context:
+    entry = getattr(document, "registry_entry", None)
+    if entry is None:
+        return Context(document, signer_name=signer_name)
+    return VersionContext(document, entry, signer_name)
+
+
+def layout_of(document, signer_name: str = ""):
+    """The layout the document is drawn from (the tests compare a duplicate's with its source's)."""
+    ctx = context_of(document, signer_name)
+    layout = layout_builder(document.kind, document.application.service)(ctx)
+    if isinstance(ctx, VersionContext) and ctx.entry.role == "duplicate":
+        layout.mark = DUPLICATE_MARK
+    return ctx, layout
 
 
 def layout_builder(kind: str, service_code: str):
@@ -42,11 +121,7 @@ def produce(document) -> bool:
     identity = signing_identity(user)
     started = time.perf_counter()
     name = (user.full_name() if user is not None else "") or identity.common_name
-    entry = getattr(document, "registry_entry", None)
-    ctx = Context(document, signer_name=name, licence_number=entry.record.number if entry is not None else None)
-    layout = layout_builder(document.kind, document.application.service)(ctx)
-    if ctx.variant == "duplicate" and layout.mark is None:
-        layout.mark = ("ТЕЛНҰСҚА", "ДУБЛИКАТ")
+    ctx, layout = layout_of(document, name)
     pdf = render(layout, number=document.number, verify_url=verify_url(document.number))
     rendered = time.perf_counter()
     signed = sign_pdf(pdf, identity, number=document.number, reason=f"{layout.title[1]} {document.number}",

@@ -1,6 +1,6 @@
-"""Public registry pages (no log-in): search, CSV export, the verification page of a document."""
+"""Public registry pages (no log-in): search, CSV export, a record's page, the verification page of a document."""
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from core import csvcells
@@ -32,6 +32,14 @@ def export_csv(request):
     for record in public.search(params).iterator(chunk_size=500):
         writer.writerow(public.csv_row(record))
     return response
+
+
+def record(request, number):
+    """A record as it stands: its current version, status since when and why, its documents, its links."""
+    found = Record.objects.select_related("holder", "current").filter(number=number.strip().upper()).first()
+    if found is None:
+        raise Http404
+    return render(request, "registry/record.html", {"r": public.record_public(found)})
 
 
 def verify_lookup(request):

