@@ -103,6 +103,11 @@ class Api:
         response = self._call("post", path, body if body is not None else {}, expect=expect, **kw)
         return response.json()
 
+    def choose_certificate(self):
+        """An officer chooses their signing certificate for the decisions of this log-in."""
+        facts = self.get("/auth/office-certificate")
+        return self.post("/auth/office-certificate", {"serial": facts["serial"]})
+
     def put(self, path, body, expect=200):
         return self._call("put", path, body, expect=expect).json()
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import lockout
 from accounts.models import ApiToken, LoginAttempt, LoginChallenge, User
+from audit import actions as audit
 from core.errors import DomainError
 from integrations import adapters
 from integrations.signatures import REASON_MESSAGES, signer_certificate, subject_identity
@@ -74,10 +75,14 @@ def purge_challenges(*, now=None) -> int:
     return deleted
 
 
-def issue_token(*, user: User) -> str:
+def issue_token(*, user: User, request=None, method: str = "password") -> str:
     """A new bearer token for ``user``, valid for the configured lifetime (accounts.models.token_lifetime);
-    the key is returned once, only its hash is stored."""
-    return ApiToken.issue(user)
+    the key is returned once, only its hash is stored. The API log-in is audited (``method``: how the user
+    proved who they are)."""
+    key = ApiToken.issue(user)
+    audit.record(audit.Kind.TOKEN_ISSUED, actor=user, request=request,
+                 data={"method": method, "token": ApiToken.hash(key)[:8]})
+    return key
 
 
 def own_tokens(*, user: User):
@@ -91,6 +96,7 @@ def revoke_token(*, user: User, token_id: int) -> ApiToken:
     row = ApiToken.objects.get(pk=token_id, user=user, revoked_at__isnull=True)
     row.revoked_at = timezone.now()
     row.save(update_fields=["revoked_at"])
+    audit.record(audit.Kind.TOKEN_REVOKED, actor=user, data={"token": row.short_id})
     return row
 
 
@@ -125,32 +131,45 @@ def authenticate_certificate(challenge_id: str, cms_b64: str, password: str, *, 
     row, reason = _consume_challenge(challenge_id, now)
     attempt.challenge_id = row.id if row else None
     if reason:
-        return _refuse(attempt, reason)
+        return _refuse(attempt, reason, request)
     result = adapters.signatures().verify(
         bytes(row.nonce), cms, applicant_iin=iin, applicant_bin=bin_, at=now, purpose="auth"
     )
     if not result.valid:
-        return _refuse(attempt, result.reason)
+        return _refuse(attempt, result.reason, request)
     users = list(User.objects.filter(iin=iin, bin=bin_, is_active=True)[:2])
     if len(users) != 1:
-        return _refuse(attempt, "unknown_person")
+        return _refuse(attempt, "unknown_person", request)
     user = users[0]
     attempt.user = user
     try:
         lockout.refuse_if_locked_out(request, user.username)
     except lockout.LockedOut:
         attempt.outcome = "locked_out"
-        attempt.save()
+        _save_attempt(attempt, request)
         raise
     if not user.check_password(password):
         if lockout.password_failed(request, user.username):
             attempt.outcome = "locked_out"
-            attempt.save()
+            _save_attempt(attempt, request)
             raise lockout.LockedOut()
-        return _refuse(attempt, "wrong_password")
+        return _refuse(attempt, "wrong_password", request)
     attempt.outcome = "ok"
-    attempt.save()
+    _save_attempt(attempt, request)
     return user
+
+
+def _save_attempt(attempt: LoginAttempt, request) -> None:
+    """The log-in audit row, and its entry in the audit log (the certificate's check included)."""
+    attempt.save()
+    ok = attempt.outcome == "ok"
+    audit.record(audit.Kind.LOGIN if ok else audit.Kind.LOGIN_FAILED, actor=attempt.user if ok else None,
+                 request=request, address=attempt.remote_addr,
+                 data={"method": "certificate", "outcome": attempt.outcome, "iin": attempt.iin, "bin": attempt.bin,
+                       "certificate_serial": attempt.certificate_serial,
+                       "username": attempt.user.username if attempt.user else ""})
+    if ok and request is not None:
+        request.audit_login_recorded = True  # the session log-in that follows is this one
 
 
 def _consume_challenge(challenge_id: str, now) -> tuple[LoginChallenge | None, str]:
@@ -168,9 +187,9 @@ def _consume_challenge(challenge_id: str, now) -> tuple[LoginChallenge | None, s
     return row, ""
 
 
-def _refuse(attempt: LoginAttempt, reason: str):
+def _refuse(attempt: LoginAttempt, reason: str, request=None):
     attempt.outcome = reason
-    attempt.save()
+    _save_attempt(attempt, request)
     message = LOGIN_REASON_MESSAGES.get(reason) or REASON_MESSAGES.get(reason) or REASON_MESSAGES["malformed"]
     raise DomainError(format_lazy("{} {}", _("Authorisation refused."), message), code="authorisation_refused",
                       status=401, reason=reason)
@@ -183,7 +202,13 @@ def update_user(*, user: User, actor: User, kind: str, provider_unit, is_active:
     if user.pk == actor.pk and not is_active:
         raise CannotDeactivateSelf()
     with transaction.atomic():
+        before = {"kind": user.kind, "provider_unit": user.provider_unit_id, "is_active": user.is_active,
+                  "roles": sorted(user.groups.values_list("name", flat=True))}
         user.kind, user.provider_unit, user.is_active = kind, provider_unit, is_active
         user.save(update_fields=["kind", "provider_unit", "is_active"])
         user.groups.set([Group.objects.get_or_create(name=name)[0] for name in roles])
+        audit.record(audit.Kind.ADMIN_CHANGE, actor=actor, subject=user, data={
+            "change": "user_roles", "username": user.username, "before": before,
+            "after": {"kind": kind, "provider_unit": user.provider_unit_id, "is_active": is_active,
+                      "roles": sorted(roles)}})
     return user

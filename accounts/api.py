@@ -50,7 +50,7 @@ def issue_token(request, credentials: Credentials):
         raise DomainError(
             _("Applicants log in with their EDS certificate and password."), code="certificate_required", status=401
         )
-    return {"token": actions.issue_token(user=user), "kind": user.kind}
+    return {"token": actions.issue_token(user=user, request=request), "kind": user.kind}
 
 
 @router.get("/me", response=Me)
@@ -92,7 +92,7 @@ def certificate_login(request, body: CertificateLoginIn):
     Each refusal (regulation §3 step 2, "authorisation refused") is 401 `authorisation_refused`
     with `details.reason`, and is recorded in the log-in audit."""
     user = actions.authenticate_certificate(body.challenge_id, body.cms_b64, body.password, request=request)
-    return {"token": actions.issue_token(user=user), "kind": user.kind}
+    return {"token": actions.issue_token(user=user, request=request, method="certificate"), "kind": user.kind}
 
 
 # -- the caller's own tokens: list, revoke, log out (ADR 0014) -----------------------------------------
@@ -135,3 +135,46 @@ def logout(request):
                           code="no_token", status=400)
     row = actions.revoke_token(user=request.auth, token_id=token.pk)
     return {"id": row.pk, "revoked_at": row.revoked_at}
+
+
+class OfficeCertificateOut(Schema):
+    serial: str
+    subject: str
+    not_after: datetime.datetime
+    chosen: bool
+
+
+class OfficeCertificateIn(Schema):
+    serial: str
+
+
+def _office_certificate_out(user) -> dict:
+    from cryptography.x509.oid import NameOID
+
+    from documents import actions as documents
+
+    certificate = documents.office_certificate(user) if user.kind == user.Kind.OFFICER else None
+    if certificate is None:
+        raise documents.CertificateUnavailable()
+    names = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    serial = documents.serial_of(certificate)
+    return {"serial": serial, "subject": names[0].value if names else "", "not_after": certificate.not_valid_after_utc,
+            "chosen": documents.chosen_serial(user) == serial}
+
+
+@router.get("/office-certificate", response=OfficeCertificateOut)
+def office_certificate(request):
+    """An officer's signing certificate, and whether it is chosen for this log-in (a decision that is signed
+    — the qualification check, the head's signature of the result — is refused until it is)."""
+    return _office_certificate_out(request.auth)
+
+
+@router.post("/office-certificate", response=OfficeCertificateOut)
+def choose_office_certificate(request, body: OfficeCertificateIn):
+    """Choose your signing certificate (give the serial `GET` shows) for the decisions of this log-in."""
+    from documents import actions as documents
+
+    if request.auth.kind != request.auth.Kind.OFFICER:
+        raise documents.CertificateUnavailable()
+    documents.choose_office_certificate(request.auth, body.serial)
+    return _office_certificate_out(request.auth)

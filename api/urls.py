@@ -2,18 +2,20 @@
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
 
 from api.auth import AUTH
+from api.input import StrictParser
+from api.openapi import DocumentedApi
 from core.errors import DomainError
 from web import errors
 
-api = NinjaAPI(
+api = DocumentedApi(  # its OpenAPI document lists every error answer (api/openapi.py)
     title="E-licensing API",
     version="1",
     description="Requests for the communications-sector state services S1–S4, driven step by step.",
     urls_namespace="api",
     auth=AUTH,
+    parser=StrictParser(),  # NUL characters refused as invalid input (api/input.py)
 )
 errors.install(api)  # every error in the one shape (web/errors.py); the handlers below are the specific ones
 

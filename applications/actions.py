@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications import uploads
 from applications.models import Application, Attachment, Signature, SurveyAnswer
+from applications.queries import visible
 from applications.signing import (
     certificate_check,
     check_chosen_certificate,
@@ -28,6 +29,7 @@ from applications.signing import (
 )
 from core.errors import DomainError
 from core.identifiers import IdentifierError, parse_bin, parse_iin
+from documents import actions as office_documents
 from documents.tasks import enqueue_pending
 from integrations import adapters
 from integrations.adapters import AdapterUnavailable
@@ -35,7 +37,7 @@ from integrations.exchange import about
 from integrations.models import Payment
 from integrations.signatures import REASON_MESSAGES, signer_certificate
 from services import registry
-from services.models import Fee, Region, RequiredDocument
+from services.models import Fee, QualificationRequirement, Region, RequiredDocument
 from workflow import definitions, engine
 from workflow.models import WorkTask
 
@@ -87,12 +89,26 @@ def roles(user) -> set[str]:
     return user._elicense_roles
 
 
-def _locked(application_id) -> Application:
-    return (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("definition", "process", "provider_unit", "region", "current_revision")
-        .defer("definition__text").get(pk=application_id)
-    )
+class NotFound(DomainError):
+    code = "not_found"
+    status = 404
+    default_message = _("Not found.")
+
+
+def _locked(application_id, visible_to=None) -> Application:
+    """The request's row, locked, with what the actions read of it. With ``visible_to``, only a request that
+    user may see (``applications.queries.visible``), checked in the same query: otherwise NotFound."""
+    qs = visible(visible_to) if visible_to is not None else Application.objects.all()
+    try:
+        return (
+            qs.select_for_update(of=("self",))
+            .select_related("definition", "process", "provider_unit", "region", "current_revision")
+            .defer("definition__text").get(pk=application_id)
+        )
+    except Application.DoesNotExist:
+        if visible_to is None:
+            raise
+        raise NotFound() from None
 
 
 def _complete(application_id, actor, action_kind: str, data: dict | None = None, before=None) -> Application:
@@ -120,7 +136,9 @@ ISSUING_EVENTS = {"result_issued", "refused", "receipt_issued"}
 
 
 def _after_commit(app, run) -> None:
-    """After the transaction that moved the request: the documents it issued get their PDFs (a task)."""
+    """After the transaction that moved the request: the documents it issued get their PDFs (a task). The
+    request keeps the open tasks the run left, for the answer (``applications.queries.out``)."""
+    app.open_tasks_after_run = run.open_tasks
     if any(event.kind in ISSUING_EVENTS for event in run.events):
         enqueue_pending(app.pk)
 
@@ -516,7 +534,7 @@ def sign(application_id, actor, cms_der: bytes, certificate_pem: str = "") -> Ap
     kind = "sign"
     try:
         with transaction.atomic():
-            app = _locked(application_id)
+            app = _locked(application_id, visible_to=actor)
             tasks = engine.open_tasks(app)
             if not any(t.action_kind == "sign" for t in tasks):
                 kind = "choose_certificate"
@@ -588,10 +606,10 @@ def enter_application(application_id, actor, *, iin: str = "", bin: str = "") ->
 
     The registry look-up of the next step (P4) is asked here, before the request is locked; its answer (or
     the registry being down, on which the step then waits) reaches the step's operation in the run's context."""
-    iin, bin_ = _identify(iin, bin)
     app = Application.objects.get(pk=application_id)
     if not may_complete(actor, app, engine.open_task(app, "enter_application")):  # checked again under the lock
-        raise engine.NotAllowed()
+        raise engine.NotAllowed()  # before the identifiers are read or the registry is asked anything
+    iin, bin_ = _identify(iin, bin)
     try:
         with about(app):
             looked_up = adapters.registry_lookup(iin, bin_)
@@ -623,14 +641,53 @@ def attach_scans(application_id, actor, *, documents_presented: list[str]) -> Ap
     return _complete(application_id, actor, "attach_scans", before=before)
 
 
-def decide(application_id, actor, *, decision: str, reasons: list[str] | None = None, comment: str = "") -> Application:
-    """The qualification check (C4/C3) or the 2015 executor's review: approve, or refuse with reasons."""
+def decide(application_id, actor, *, decision: str, checklist: dict[str, str] | None = None,
+           documents_missing: list[str] | None = None, comment: str = "") -> Application:
+    """The qualification check (C4/C3) or the 2015 executor's review: approve, or refuse with reasons.
+
+    The officer answers every requirement of the service's checklist (``services.QualificationRequirement``)
+    "met" or "not_met" and may mark required documents missing: an approval needs every item met and none
+    missing; a refusal's reasons are the items not met, the documents missing and the comment. The answers
+    are stored with the step in the history, as the decision's evidence. The decision is signed, so the
+    officer must have chosen their certificate in this log-in (``documents.actions``)."""
     if decision not in ("approve", "refuse"):
         raise InvalidInput(_("The decision must be approve or refuse."), code="decision_invalid")
-    if decision == "refuse" and not (reasons or comment.strip()):
-        raise InvalidInput(_("A refusal must give its reasons."), code="reasons_required")
-    data = {"decision": decision, "refusal_reasons": list(reasons or []) + ([comment.strip()] if comment.strip() else [])}
-    return _complete(application_id, actor, "decide", data)
+    answers = dict(checklist or {})
+    missing = sorted(set(documents_missing or []))
+    comment = comment.strip() if isinstance(comment, str) else ""
+
+    def before(app, task, context):
+        office_documents.require_chosen_certificate(actor)  # after the step and the actor's right are checked
+        requirements = list(QualificationRequirement.objects.filter(service=app.service).order_by("code")
+                            .values_list("code", flat=True))
+        unknown = sorted(set(answers) - set(requirements))
+        if unknown:
+            raise InvalidInput(_("The checklist names items the service does not have."), code="checklist_unknown",
+                               items=unknown)
+        invalid = sorted(code for code, answer in answers.items() if answer not in ("met", "not_met"))
+        if invalid:
+            raise InvalidInput(_("Each item of the checklist is answered met or not met."), code="checklist_answer_invalid",
+                               items=invalid)
+        unanswered = [code for code in requirements if code not in answers]
+        if unanswered:
+            raise InvalidInput(_("Work through every item of the checklist before deciding."),
+                               code="checklist_incomplete", items=unanswered)
+        known_documents = set(RequiredDocument.objects.filter(service=app.service).values_list("code", flat=True))
+        if set(missing) - known_documents:
+            raise InvalidInput(_("Only the service's required documents can be marked missing."),
+                               code="documents_unknown", documents=sorted(set(missing) - known_documents))
+        failed = [code for code in requirements if answers[code] == "not_met"]
+        if decision == "approve" and (failed or missing):
+            raise InvalidInput(_("Items are marked as not met: refuse with these reasons, or correct the checklist."),
+                               code="checklist_failed", items=failed, documents=missing)
+        if decision == "refuse" and not (failed or missing or comment):
+            raise InvalidInput(_("A refusal must give its reasons: mark the items not met or write the reason."),
+                               code="reasons_required")
+        reasons = failed + [f"missing:{code}" for code in missing] + ([comment] if comment else [])
+        return {"decision": decision, "refusal_reasons": reasons if decision == "refuse" else [],
+                "checklist": {code: answers[code] for code in requirements}, "documents_missing": missing,
+                "comment": comment}
+    return _complete(application_id, actor, "decide", before=before)
 
 
 # -- the public service centre (S2, 2015) -------------------------------------------------
@@ -690,7 +747,10 @@ def assign_executor(application_id, actor, *, executor_id: int) -> Application:
 
 
 def sign_result(application_id, actor) -> Application:
-    return _complete(application_id, actor, "sign_result")
+    """2015 step 6: the head signs the result the executor drafted, with the certificate chosen in this log-in."""
+    def before(app, task, context):
+        office_documents.require_chosen_certificate(actor)  # after the step and the actor's right are checked
+    return _complete(application_id, actor, "sign_result", before=before)
 
 
 # -- after the result ------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from cryptography import x509
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from ninja import File, Form, Router, Status
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from applications import actions
@@ -34,8 +34,11 @@ from applications.schemas import (
     SurveyIn,
     SurveyOut,
     TaskOut,
+    ViewOut,
 )
 from applications.signing import current_revision, reason_message, reverify, signed_signature, signing_payload
+from audit import actions as audit
+from audit import queries as audit_queries
 from integrations.models import ExchangeLog
 from integrations.signatures import canonical_bytes
 from workflow.models import Event, WorkTask
@@ -67,7 +70,8 @@ def create(request, body: CreateIn):
 
 
 @router.get("", response=list[ApplicationOut])
-def list_applications(request, status: str = "", service: str = "", limit: int = 50, offset: int = 0):
+def list_applications(request, status: str = "", service: str = "", limit: int = Query(50, ge=0),
+                      offset: int = Query(0, ge=0, le=1_000_000_000)):
     qs = visible(request.auth)
     if status:
         qs = qs.filter(status=status)
@@ -96,7 +100,17 @@ def queue(request):
 
 @router.get("/{application_id}", response=ApplicationOut)
 def detail(request, application_id: int):
-    return out(_get(request, application_id))
+    app = _get(request, application_id)
+    if request.auth.kind != request.auth.Kind.APPLICANT:  # staff opening a request: audited (docs/audit.md)
+        audit.record(audit.Kind.PERSONAL_DATA_VIEW, actor=request.auth, subject=app, request=request,
+                     data={"via": "api", "number": app.number})
+    return out(app)
+
+
+@router.get("/{application_id}/views", response=list[ViewOut])
+def views(request, application_id: int):
+    """Who in the provider opened this request ("who looked at my file"): the officer's name, role and when."""
+    return audit_queries.views_of(_get(request, application_id))
 
 
 @router.get("/{application_id}/history", response=list[EventOut])
@@ -171,7 +185,8 @@ def sign(request, application_id: int, body: SignatureIn):
     """Step 8: the detached CMS over the signing payload, made with the certificate chosen at step 6. While
     step 6 is still open, this one call completes steps 6 and 8: the certificate is the one the CMS
     carries (an NCALayer CMS carries its signer's certificate), checked as at step 6."""
-    return out(actions.sign(_get(request, application_id).pk, request.auth, _b64(body.cms_b64), body.certificate_pem))
+    # The request's visibility is checked by the action, in the query that locks it.
+    return out(actions.sign(application_id, request.auth, _b64(body.cms_b64), body.certificate_pem))
 
 
 @router.post("/{application_id}/applicant", response=ApplicationOut)
@@ -188,7 +203,8 @@ def attach_scans(request, application_id: int, body: ScansIn):
 @router.post("/{application_id}/decision", response=ApplicationOut)
 def decide(request, application_id: int, body: DecisionIn):
     return out(actions.decide(_get(request, application_id).pk, request.auth, decision=body.decision,
-                              reasons=body.reasons, comment=body.comment))
+                              checklist=body.checklist, documents_missing=body.documents_missing,
+                              comment=body.comment))
 
 
 @router.post("/{application_id}/intake", response=ApplicationOut)
@@ -245,6 +261,9 @@ def signature(request, application_id: int):
     app, sig = _signed(request, application_id)
     cert = x509.load_pem_x509_certificate(sig.certificate_pem.encode())
     outcome = sig.signature_check or sig.certificate_check
+    checked = reverify(app, sig)
+    audit.record(audit.Kind.SIGNATURE_CHECK, actor=request.auth, subject=app, request=request, data={
+        "via": "api", "signature": sig.pk, "valid": checked["valid"], "reason": checked["reason"]})
     return {
         "revision_id": sig.revision_id, "revision_sha256": sig.revision.sha256, "signed_at": sig.signed_at,
         "certificate": {
@@ -254,7 +273,7 @@ def signature(request, application_id: int):
         },
         "certificate_check": sig.certificate_check, "signature_check": sig.signature_check,
         "stored_outcome_message": str(reason_message(outcome)) if outcome else "",
-        "reverification": reverify(app, sig),
+        "reverification": checked,
     }
 
 

@@ -39,15 +39,13 @@ class RequestHost(engine.Host):
         return about(run.subject)
 
     def open_task_fields(self, run, node, task) -> dict:
-        from accounts.models import User
-
         app = run.subject
         fields = {"provider_unit_id": app.provider_unit_id if node.lane not in OUTSIDE_PROVIDER_LANES else None,
-                  "assignee": None}
+                  "assignee_id": None}  # ids, not users: nothing is read to open a task
         if node.lane == "applicant":
-            fields["assignee"] = app.applicant_user
+            fields["assignee_id"] = app.applicant_user_id
         elif node.lane == "executor" and task.data.get("executor_id"):
-            fields["assignee"] = User(pk=task.data["executor_id"])
+            fields["assignee_id"] = task.data["executor_id"]
         if not node.norm:
             fields["due_at"] = app.deadline_at  # a step without its own norm is due with the request
         return fields

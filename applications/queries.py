@@ -53,7 +53,11 @@ def out(app: Application) -> dict:
     action locked and changed (its relations already loaded), not read again."""
     if not all(name in app._state.fields_cache for name in RELATED):
         app = Application.objects.select_related(*RELATED).defer("definition__text").get(pk=app.pk)
-    open_tasks = WorkTask.objects.filter(application=app, state=WorkTask.State.OPEN)
+    open_tasks = getattr(app, "open_tasks_after_run", None)  # set by the action that moved it
+    if open_tasks is None:
+        open_tasks = WorkTask.objects.filter(application=app, state=WorkTask.State.OPEN)
+    else:
+        open_tasks = sorted(open_tasks, key=lambda t: (t.created_at, t.pk))
     return {
         "id": app.pk, "number": app.number, "service": app.service, "sub_kind": app.sub_kind, "channel": app.channel,
         "process_id": app.definition.process_id, "version": app.definition.version, "status": app.status,

@@ -104,6 +104,14 @@ class EventOut(Schema):
     data: dict
 
 
+class ViewOut(Schema):
+    """Someone in the provider who opened the request (the audit log's personal-data views)."""
+
+    at: datetime.datetime
+    name: str
+    role: str
+
+
 class FormIn(Schema):
     data: dict
     version: int
@@ -183,8 +191,11 @@ class ScansIn(Schema):
 
 
 class DecisionIn(Schema):
+    """The qualification check: every item of the service's checklist (`GET /services/{code}` lists them)
+    answered `met` or `not_met`, the required documents found missing, and a comment."""
     decision: str
-    reasons: list[str] = []
+    checklist: dict[str, str] = {}
+    documents_missing: list[str] = []
     comment: str = ""
 
 

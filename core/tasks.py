@@ -13,7 +13,7 @@ worker of the configured one; ``check_task_queue`` is the readiness check of /re
 from __future__ import annotations
 
 from django.conf import settings
-from django_tasks import task_backends
+from django_tasks import task, task_backends
 
 
 def _backend():
@@ -81,3 +81,12 @@ def run_worker(*, burst: bool = False, max_tasks: int | None = None, interval: f
 
 def periodic_tasks() -> list[tuple[str, float]]:
     return list(settings.ELICENSE_PERIODIC_TASKS)
+
+
+@task()
+def purge_idempotency_keys() -> int:
+    """Periodic (settings.ELICENSE_PERIODIC_TASKS): delete the expired idempotency keys (ADR 0016); how many.
+    Idempotent."""
+    from core import idempotency
+
+    return idempotency.purge()

@@ -88,8 +88,20 @@ def timestamper():
     return ProjectTimeStamper(tsa_identity())
 
 
+def tsa_certificates() -> list:
+    """The certificates the audit chain's timestamp tokens must be signed with (audit.anchoring): the TSA's."""
+    return [tsa_identity().cert]
+
+
+class _RejectionResp(tsp.TimeStampResp):
+    """TimeStampResp with the token OPTIONAL, as RFC 3161 §2.4.2 has it (asn1crypto makes it mandatory, so a
+    rejection, which carries none, could not be encoded: every refused query was a 500)."""
+
+    _fields = [("status", tsp.PKIStatusInfo), ("time_stamp_token", tsp.ContentInfo, {"optional": True})]
+
+
 def _rejection() -> HttpResponse:
-    response = tsp.TimeStampResp({"status": {"status": "rejection", "fail_info": tsp.PKIFailureInfo({"bad_request"})}})
+    response = _RejectionResp({"status": {"status": "rejection", "fail_info": tsp.PKIFailureInfo({"bad_request"})}})
     return HttpResponse(response.dump(), content_type="application/timestamp-reply")
 
 

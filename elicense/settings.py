@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "core",
+    "audit",
     "accounts",
     "workdays",
     "services",
@@ -64,6 +65,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A NUL in an API call's path or query: 422, never a database error (api/input.py).
+    "api.input.RefuseNulMiddleware",
+    # Idempotency-Key on the API's state-changing calls (ADR 0016): after the log-in, so a key is the user's.
+    "web.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "web.middleware.SecurityHeadersMiddleware",
@@ -269,7 +274,22 @@ ELICENSE_PERIODIC_TASKS = [
     ("documents.tasks.produce_missing_documents", float(os.environ.get("ELICENSE_DOCUMENT_SWEEP_EVERY", "60"))),
     ("applications.tasks.sweep_overdue", float(os.environ.get("ELICENSE_OVERDUE_SWEEP_EVERY", "300"))),
     ("accounts.tasks.purge_login_challenges", float(os.environ.get("ELICENSE_CHALLENGE_PURGE_EVERY", "3600"))),
+    ("audit.tasks.extend_chain", float(os.environ.get("ELICENSE_AUDIT_CHAIN_EVERY", "30"))),
+    ("core.tasks.purge_idempotency_keys", float(os.environ.get("ELICENSE_IDEMPOTENCY_PURGE_EVERY", "3600"))),
 ]
+# Idempotency keys (ADR 0016, core/idempotency.py): kept this long; a call still in progress after
+# ELICENSE_IDEMPOTENCY_IN_FLIGHT_SECONDS (over the web worker's timeout, which kills it) is taken as dead.
+ELICENSE_IDEMPOTENCY_KEY_HOURS = float(os.environ.get("ELICENSE_IDEMPOTENCY_KEY_HOURS", "24"))
+ELICENSE_IDEMPOTENCY_IN_FLIGHT_SECONDS = float(os.environ.get(
+    "ELICENSE_IDEMPOTENCY_IN_FLIGHT_SECONDS", str(2 * int(os.environ.get("ELICENSE_WEB_TIMEOUT", "30")) + 10)))
+# The audit log's chain (docs/audit.md, ADR 0015): rows are chained once older than the settle time (their
+# transaction has committed by then); the head is timestamped by the TSA every so many links or seconds.
+ELICENSE_AUDIT_SETTLE_SECONDS = float(os.environ.get("ELICENSE_AUDIT_SETTLE_SECONDS", "120"))
+ELICENSE_AUDIT_CLOCK_TOLERANCE = float(os.environ.get("ELICENSE_AUDIT_CLOCK_TOLERANCE", "60"))
+ELICENSE_AUDIT_ANCHOR_EVERY = int(os.environ.get("ELICENSE_AUDIT_ANCHOR_EVERY", "1000"))
+ELICENSE_AUDIT_ANCHOR_SECONDS = float(os.environ.get("ELICENSE_AUDIT_ANCHOR_SECONDS", "600"))
+ELICENSE_AUDIT_TIMESTAMPER = "documents.tsa.timestamper"
+ELICENSE_AUDIT_TSA_CERTIFICATES = "documents.tsa.tsa_certificates"
 # A result document still without its PDF this long after it was issued is enqueued again.
 ELICENSE_DOCUMENT_SWEEP_AFTER = float(os.environ.get("ELICENSE_DOCUMENT_SWEEP_AFTER", "120"))
 

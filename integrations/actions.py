@@ -8,6 +8,7 @@ from pathlib import Path
 from cryptography import x509
 from django.conf import settings
 
+from audit import actions as audit
 from integrations import trust
 from integrations.models import TrustItem
 
@@ -31,20 +32,25 @@ def add_trust_file(*, kind: str, pem: bytes, actor=None) -> str:
         name = "uploaded-" + hashlib.sha256(pem).hexdigest()[:16] + ".pem"
     if trust.uses_database():
         trust.put(kind=trust.KIND[sub], name=name, content=pem, source="upload", actor=actor)
-        return f"{sub}/{name}"
-    target = _trust_dir() / sub
-    target.mkdir(parents=True, exist_ok=True)
-    tmp = target / (name + ".tmp")
-    tmp.write_bytes(pem)
-    tmp.replace(target / name)
+    else:
+        target = _trust_dir() / sub
+        target.mkdir(parents=True, exist_ok=True)
+        tmp = target / (name + ".tmp")
+        tmp.write_bytes(pem)
+        tmp.replace(target / name)
+    audit.record(audit.Kind.ADMIN_CHANGE, actor=actor, subject=("integrations.trustitem", f"{sub}/{name}"), data={
+        "change": "trust_item_added", "item": f"{sub}/{name}", "sha256": hashlib.sha256(pem).hexdigest()})
     return f"{sub}/{name}"
 
 
-def remove_trust_item(item_id: int) -> str | None:
+def remove_trust_item(item_id: int, actor=None) -> str | None:
     """Delete one trust item (database store); returns its ``<folder>/<name>``, None if it was gone already."""
     item = TrustItem.objects.filter(pk=item_id).first()
     if item is None:
         return None
     item.delete()
     trust.changed()
+    audit.record(audit.Kind.ADMIN_CHANGE, actor=actor, subject=("integrations.trustitem", item_id), data={
+        "change": "trust_item_removed", "item": f"{trust.FOLDER.get(item.kind, item.kind)}/{item.name}",
+        "sha256": item.sha256})
     return f"{trust.FOLDER.get(item.kind, item.kind)}/{item.name}"

@@ -11,6 +11,7 @@ import time
 
 from django.http import JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from ninja import Router
 
 from applications import actions
@@ -20,6 +21,11 @@ from integrations.models import ExchangeLog, Payment
 from integrations.payments import GatewayPayment
 
 router = Router(tags=["outside systems' callbacks"])
+
+REFUSALS = {
+    "signature_invalid": _("The callback's Pay-Signature is missing or invalid."),
+    "invalid_body": _("The callback's body could not be read."),
+}
 
 
 @router.post("/callbacks/payments", auth=None, include_in_schema=True)
@@ -37,6 +43,9 @@ def payment_callback(request):
             response_body=response, duration_ms=round((time.monotonic() - started) * 1000, 3), outcome=outcome,
             error=error,
         )
+        if status >= 400:  # refusals in the API's one error shape (web/errors.py)
+            message_text = response.get("message") or REFUSALS.get(response["code"], REFUSALS["invalid_body"])
+            return JsonResponse({"code": response["code"], "message": str(message_text), "details": {}}, status=status)
         return JsonResponse(response or {}, status=status)
 
     message = None
@@ -56,6 +65,6 @@ def payment_callback(request):
     try:
         app, changed = actions.report_payment(gateway_payment, "callback")
     except actions.InvalidInput as exc:
-        return log(ExchangeLog.Outcome.REFUSED, 422, application_id, {"code": exc.code})
+        return log(ExchangeLog.Outcome.REFUSED, 422, application_id, {"code": exc.code, "message": str(exc.message)})
     return log(ExchangeLog.Outcome.OK if changed else ExchangeLog.Outcome.DUPLICATE, 200, application_id,
                {"status": "recorded" if changed else "no_change", "application_status": app.status})

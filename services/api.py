@@ -2,7 +2,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from services import registry
-from services.models import Fee, RequiredDocument
+from services.models import Fee, QualificationRequirement, RequiredDocument
 from workflow import definitions
 
 router = Router(tags=["services"])
@@ -21,18 +21,24 @@ class SubKindOut(Schema):
     fee_kzt: int | None
 
 
-class DocumentOut(Schema):
+class ServiceDocumentOut(Schema):
     code: str
     name: str
     mandatory: bool
     sub_kind: str
 
 
+class ChecklistItemOut(Schema):
+    code: str
+    text: str
+
+
 class ServiceOut(Schema):
     code: str
     sub_kinds: list[SubKindOut]
     channels: list[ChannelOut]
-    documents: list[DocumentOut]
+    documents: list[ServiceDocumentOut]
+    checklist: list[ChecklistItemOut]
 
 
 @router.get("", response=list[ServiceOut], auth=None)
@@ -60,5 +66,8 @@ def catalogue(request):
                 {"code": d.code, "name": getattr(d, f"name_{lang}", d.name_en), "mandatory": d.mandatory, "sub_kind": d.sub_kind}
                 for d in RequiredDocument.objects.filter(service=code)
             ],
+            # The qualification check's items: a decision answers each (POST …/decision, "checklist").
+            "checklist": [{"code": r.code, "text": getattr(r, f"text_{lang}", r.text_en)}
+                          for r in QualificationRequirement.objects.filter(service=code).order_by("code")],
         })
     return result

@@ -11,3 +11,8 @@ class WorkflowConfig(AppConfig):
         from workflow.checks import check_released_definitions
 
         checks.register(check_released_definitions)
+        # The history is covered by the audit chain (docs/audit.md): every row hashed, in order.
+        from audit import chain
+        from workflow.models import Event
+
+        chain.cover(Event, time_field="at")

@@ -305,6 +305,11 @@ def sync_definition(definition: definitions.Definition) -> ProcessDefinition:
         defaults=dict(service=definition.service, channel=definition.channel, version=definition.version,
                       valid_from=definition.valid_from, text=definition.text),
     )
+    if created:  # a definition released: an administrative change in the audit log (docs/audit.md)
+        from audit import actions as audit
+
+        audit.record(audit.Kind.ADMIN_CHANGE, subject=row, data={
+            "change": "definition_released", "process_id": definition.process_id, "sha256": definition.sha256})
     if not created and not row.text and definition.text:  # a row from before the copies were stored
         ProcessDefinition.objects.filter(pk=row.pk).update(text=definition.text)
         row.text = definition.text

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core import idempotency
+
 
 class ProcessDefinition(models.Model):
     """One BPMN file as it was when a request was filed under it: its exact bytes (``text``), from which the
@@ -91,6 +93,22 @@ class WorkTask(models.Model):
         constraints = [models.UniqueConstraint(fields=["engine_task_id"], name="worktask_engine_task_unique")]
 
 
+class EventQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            _note_change(created[0])
+        return created
+
+
+def _note_change(event) -> None:
+    """The history written while an idempotency key's call runs marks the key committed, with the request,
+    in the same transaction (core.idempotency, ADR 0016)."""
+    if idempotency.current() is not None:
+        subject = Event._meta.get_field("application").related_model._meta.label_lower
+        idempotency.note_change(subject, event.application_id, subject=True)
+
+
 class Event(models.Model):
     """The append-only history of a request. Rows are never updated or deleted."""
 
@@ -102,6 +120,8 @@ class Event(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     data = models.JSONField(default=dict, blank=True)
 
+    objects = EventQuerySet.as_manager()
+
     class Meta:
         ordering = ["at", "id"]
 
@@ -109,6 +129,7 @@ class Event(models.Model):
         if self.pk is not None:
             raise ValueError("history events are append-only")
         super().save(*args, **kwargs)
+        _note_change(self)
 
     def delete(self, *args, **kwargs):
         raise ValueError("history events are append-only")

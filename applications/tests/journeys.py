@@ -210,15 +210,60 @@ def office_until_decision(w, app, executor=None):
     return app
 
 
+def checklist(service: str, not_met=()) -> dict:
+    """Every item of the service's qualification checklist answered: met, except those in ``not_met``."""
+    from services.models import QualificationRequirement
+
+    codes = QualificationRequirement.objects.filter(service=service).values_list("code", flat=True)
+    return {code: "not_met" if code in not_met else "met" for code in codes}
+
+
+def decision_body(app, decision="approve", not_met=(), missing=(), comment="") -> dict:
+    return {"decision": decision, "checklist": checklist(app["service"], not_met), "documents_missing": list(missing),
+            "comment": comment}
+
+
+def decide(api, app, decision="approve", not_met=(), missing=(), comment="", expect=200, choose=True, **kw):
+    """The officer's decision through the API, as an officer makes it: the certificate chosen, then every
+    item of the checklist answered (``not_met`` the items that fail)."""
+    if choose and api.user is not None and api.user.kind == "officer" and not getattr(api, "chosen", False):
+        api.choose_certificate()
+        api.chosen = True
+    return api.post(f"/applications/{app['id']}/decision", decision_body(app, decision, not_met, missing, comment),
+                    expect=expect, **kw)
+
+
+def decide_as(officer, application_id, decision="approve", not_met=(), comment=""):
+    """The decision through the action itself (as a page or a command makes it): the officer chooses their
+    certificate, then answers every item of the checklist."""
+    from applications import actions
+    from applications.models import Application
+    from documents import actions as documents
+
+    documents.choose_office_certificate(officer, documents.serial_of(documents.office_certificate(officer)))
+    service = Application.objects.get(pk=application_id).service
+    return actions.decide(application_id, officer, decision=decision, checklist=checklist(service, not_met),
+                          comment=comment)
+
+
 def office_decides(w, app, decision, reasons=(), executor_api=None):
     """Step 5 (the executor's check) and step 6 (the head signs and sends the result)."""
     executor_api = executor_api or w.api["executor"]
-    body = {"decision": decision, "reasons": list(reasons)}
-    app = executor_api.post(f"/applications/{app['id']}/decision", body)
+    missing = [r.removeprefix("missing:") for r in reasons if r.startswith("missing:")]
+    app = decide(executor_api, app, decision, not_met=[r for r in reasons if not r.startswith("missing:")],
+                 missing=missing)
     # The executor's draft is not the result yet: the head signs it (step 6).
     assert app["status"] == "registered" and open_kinds(app) == ["sign_result"], app
     assert app["documents"] == [] or all(d["kind"] in ("receipt",) for d in app["documents"]), app
-    return w.api["head"].post(f"/applications/{app['id']}/result-signature")
+    return sign_result(w.api["head"], app)
+
+
+def sign_result(api, app, expect=200, **kw):
+    """The head signs the result, with the certificate chosen."""
+    if api.user is not None and api.user.kind == "officer" and not getattr(api, "chosen", False):
+        api.choose_certificate()
+        api.chosen = True
+    return api.post(f"/applications/{app['id']}/result-signature", expect=expect, **kw)
 
 
 # -- deadlines --------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 
 from applications.models import Attachment, ResultDocument
-from applications.tests.journeys import DOCUMENTS, FORMS, create, sign
+from applications.tests.journeys import DOCUMENTS, FORMS, create, decide, sign
 from conftest import PDF
 from elicense.storage import storages_from_env
 
@@ -35,7 +35,7 @@ def s4_permit(world):
         api.upload(app["id"], code, content=content, name=f"{code}.pdf")
     app = sign(world, api, api.post(f"/applications/{app['id']}/fill"))
     assert app["status"] == "registered"
-    app = world.api["inspection_officer"].post(f"/applications/{app['id']}/decision", {"decision": "approve"})
+    app = decide(world.api["inspection_officer"], app)
     assert app["status"] == "completed" and [d["kind"] for d in app["documents"]] == ["permit"]
     return app, uploads
 

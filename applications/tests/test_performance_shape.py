@@ -59,7 +59,10 @@ def test_one_call_chooses_the_certificate_and_signs_in_at_most_15_queries(world,
                     ("signature_verified", "signature_check"), ("registered", "register")]
         assert [k for k in kinds if k in expected] == expected, kinds
     assert counts[1] == counts[2], counts  # constant (the first may create the year's counter row)
-    assert counts[2] <= 15, "\n".join(statements)
+    # 12: the token; the request locked with its visibility; its open tasks; the attachments the signed content
+    # names; the signature; the task done; the registration number; the state; new tasks; history; the
+    # request's row; its documents. The bound is 15.
+    assert counts[2] <= 12, "\n".join(statements)
 
 
 def test_the_engine_state_is_stored_without_the_definition(world):

@@ -5,6 +5,7 @@ from applications.models import Application
 from applications.tests.journeys import (
     create,
     deadline_days,
+    decide,
     deliver_callbacks,
     fill,
     history_kinds,
@@ -27,7 +28,7 @@ def test_portal_licence_issued_after_payment_signature_and_check(world, sub_kind
     assert open_kinds(app) == ["decide"]
     officer = world.api["committee_officer"]
     assert [t["action_kind"] for t in officer.get("/applications/queue")] == ["decide"]
-    app = officer.post(f"/applications/{app['id']}/decision", {"decision": "approve"})
+    app = decide(officer, app)
     assert app["status"] == "completed" and app["result_kind"] == "licence"
     assert [d["kind"] for d in app["documents"]] == ["licence"]
     kinds = history_kinds(api, app)
@@ -107,9 +108,8 @@ def test_step_10_reasoned_refusal_after_qualification_check(world):
     api = world.api["person"]
     app = portal_until_registered(world, api, "S1", "issue")
     officer = world.api["committee_officer"]
-    officer.post(f"/applications/{app['id']}/decision", {"decision": "refuse"}, expect=422)  # reasons required
-    app = officer.post(f"/applications/{app['id']}/decision",
-                       {"decision": "refuse", "reasons": ["technical-base"], "comment": "no premises"})
+    decide(officer, app, "refuse", expect=422)  # reasons required
+    app = decide(officer, app, "refuse", not_met=["technical-base"], comment="no premises")
     assert app["status"] == "refused" and app["refusal_step"] == "10"
     assert app["refusal_details"] == ["technical-base", "no premises"]
     assert [d["kind"] for d in app["documents"]] == ["refusal"]
@@ -117,8 +117,8 @@ def test_step_10_reasoned_refusal_after_qualification_check(world):
 
 def test_only_the_committee_decides_s1(world):
     app = portal_until_registered(world, world.api["person"], "S1", "issue")
-    world.api["inspection_officer"].post(f"/applications/{app['id']}/decision", {"decision": "approve"}, expect=404)
-    world.api["clerk"].post(f"/applications/{app['id']}/decision", {"decision": "approve"}, expect=403)
+    decide(world.api["inspection_officer"], app, expect=404)
+    decide(world.api["clerk"], app, expect=403)
 
 
 def test_double_submission_creates_one_application(world):
@@ -169,7 +169,7 @@ def test_staff_channel_paper_application(world):
         officer.upload(app["id"], code, is_scan=True)
     app = officer.post(f"/applications/{app['id']}/scans", {"documents_presented": ["application", "qualification-evidence"]})
     assert app["status"] == "registered" and open_kinds(app) == ["decide"]
-    app = officer.post(f"/applications/{app['id']}/decision", {"decision": "approve"})
+    app = decide(officer, app)
     assert app["result_kind"] == "licence"
 
 

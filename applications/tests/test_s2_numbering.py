@@ -13,6 +13,7 @@ from applications.tests.journeys import (
     assert_no_payment,
     bad_certificate,
     create,
+    decide,
     expected_due,
     filed_on,
     fill,
@@ -23,6 +24,7 @@ from applications.tests.journeys import (
     open_kinds,
     portal_until_registered,
     sign,
+    sign_result,
     sign_tampered,
     staff_until_registered,
     step_sequence,
@@ -88,7 +90,7 @@ def test_2012_portal_step_9_order_within_30_calendar_days_without_payment(world,
     api.post(f"/applications/{app['id']}/payment", expect=409)  # no fee: there is no payment step to open
     officer = world.api["committee_officer"]
     assert [t["action_kind"] for t in officer.get("/applications/queue")] == ["decide"]
-    app = officer.post(f"/applications/{app['id']}/decision", {"decision": "approve"})
+    app = decide(officer, app)
     assert app["status"] == "completed" and app["result_kind"] == "order"
     assert [d["kind"] for d in app["documents"]] == ["order"]
     assert app["documents"][0]["number"].startswith("ORD-")
@@ -134,9 +136,8 @@ def test_2012_portal_step_8_refusal_after_the_qualification_check(world):
     api = world.api["person"]
     app = portal_2012_until_registered(world)
     officer = world.api["committee_officer"]
-    officer.post(f"/applications/{app['id']}/decision", {"decision": "refuse"}, expect=422)  # reasons required
-    app = officer.post(f"/applications/{app['id']}/decision",
-                       {"decision": "refuse", "reasons": ["plan-conformity"], "comment": "range is reserved"})
+    decide(officer, app, "refuse", expect=422)  # reasons required
+    app = decide(officer, app, "refuse", not_met=["plan-conformity"], comment="range is reserved")
     assert app["status"] == "refused" and app["refusal_step"] == "8"
     assert app["refusal_reason"] == "qualification_failed"
     assert app["refusal_details"] == ["plan-conformity", "range is reserved"]
@@ -149,10 +150,10 @@ def test_2012_portal_step_8_refusal_after_the_qualification_check(world):
 
 def test_2012_only_the_committee_officer_decides(world):
     app = portal_2012_until_registered(world)
-    world.api["inspection_officer"].post(f"/applications/{app['id']}/decision", {"decision": "approve"}, expect=404)
+    decide(world.api["inspection_officer"], app, expect=404)
     for name in ("clerk", "executor", "head"):  # Committee staff, but not the provider lane of 2012
-        world.api[name].post(f"/applications/{app['id']}/decision", {"decision": "approve"}, expect=403)
-    world.api["person"].post(f"/applications/{app['id']}/decision", {"decision": "approve"}, expect=403)
+        decide(world.api[name], app, expect=403)
+    decide(world.api["person"], app, expect=403)
 
 
 # ============================================================================================
@@ -173,8 +174,7 @@ def test_2012_staff_p8_refusal_and_p9_order(world, decision):
     app = officer.post(f"/applications/{app['id']}/scans", {"documents_presented": ["application"]})
     assert app["status"] == "registered" and open_kinds(app) == ["decide"]
     assert_deadline(app, 30, "calendar")
-    body = {"decision": "approve"} if decision == "approve" else {"decision": "refuse", "reasons": ["plan-conformity"]}
-    app = officer.post(f"/applications/{app['id']}/decision", body)
+    app = decide(officer, app, decision, not_met=["plan-conformity"] if decision == "refuse" else ())
     if decision == "approve":
         assert app["status"] == "completed" and app["result_kind"] == "order"
         assert [d["kind"] for d in app["documents"]] == ["order"]
@@ -234,7 +234,7 @@ def test_2015_portal_p8_reasoned_refusal_for_an_incomplete_set_within_2_working_
     api = world.api["person"]
     app = portal_until_registered(world, api, "S2", "allocate")
     app = office_until_decision(world, app)
-    world.api["executor"].post(f"/applications/{app['id']}/decision", {"decision": "refuse"}, expect=422)
+    decide(world.api["executor"], app, "refuse", expect=422)
     app = office_decides(world, app, "refuse", reasons=["missing:numbering-justification"])
     assert app["status"] == "refused" and app["refusal_step"] == "P8"
     assert app["refusal_reason"] == "incomplete_document_set"
@@ -284,8 +284,8 @@ def test_2015_executor_step_is_completable_only_by_the_assigned_executor(world):
     assert app["open_tasks"][0]["assignee_id"] == second.pk
     # Another executor of the same unit, the head, the unit head, the 2012-style provider officer: refused.
     for name in ("executor", "head", "unit_head", "committee_officer"):
-        world.api[name].post(f"/applications/{app['id']}/decision", {"decision": "approve"}, expect=403)
-    world.api["inspection_officer"].post(f"/applications/{app['id']}/decision", {"decision": "approve"}, expect=404)
+        decide(world.api[name], app, expect=403)
+    decide(world.api["inspection_officer"], app, expect=404)
     assert world.api["executor"].get("/applications/queue") == []
     assert [t["action_kind"] for t in second_api.get("/applications/queue")] == ["decide"]
     # Nor can the head sign before the executor has decided.
@@ -298,10 +298,10 @@ def test_2015_executor_step_is_completable_only_by_the_assigned_executor(world):
 
 def test_2015_only_the_head_signs_the_result(world):
     app = office_until_decision(world, portal_until_registered(world, world.api["person"], "S2", "assign"))
-    app = world.api["executor"].post(f"/applications/{app['id']}/decision", {"decision": "approve"})
+    app = decide(world.api["executor"], app)
     for name in ("executor", "unit_head", "clerk", "committee_officer"):
         world.api[name].post(f"/applications/{app['id']}/result-signature", expect=403)
-    app = world.api["head"].post(f"/applications/{app['id']}/result-signature")
+    app = sign_result(world.api["head"], app)
     assert app["status"] == "completed"
 
 
@@ -426,7 +426,7 @@ def test_psc_executor_decision_only_by_the_assigned_executor(world):
     app = world.api["executor"].post(f"/applications/{app['id']}/put-on-portal")
     second = other_executor(world)
     app = office_until_decision(world, app, executor=second)
-    world.api["executor"].post(f"/applications/{app['id']}/decision", {"decision": "approve"}, expect=403)
+    decide(world.api["executor"], app, expect=403)
     from conftest import Api
 
     app = office_decides(world, app, "approve", executor_api=Api(second))

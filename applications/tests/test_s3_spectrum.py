@@ -9,6 +9,7 @@ from applications.tests.journeys import (
     assert_deadline,
     bad_certificate,
     create,
+    decide,
     deliver_callbacks,
     fill,
     history_kinds,
@@ -33,7 +34,7 @@ def registered(w):
 
 def approved(w):
     app = registered(w)
-    return w.api["inspection_officer"].post(f"/applications/{app['id']}/decision", {"decision": "approve"})
+    return decide(w.api["inspection_officer"], app)
 
 
 def test_portal_step_11_permit_paid_after_the_check(world):
@@ -52,7 +53,7 @@ def test_portal_step_11_permit_paid_after_the_check(world):
     api.post(f"/applications/{app['id']}/payment", expect=409)
     inspector = world.api["inspection_officer"]
     assert [t["action_kind"] for t in inspector.get("/applications/queue")] == ["decide"]
-    app = inspector.post(f"/applications/{app['id']}/decision", {"decision": "approve"})
+    app = decide(inspector, app)
     # Step 9: only now is the applicant asked to pay.
     assert app["status"] == "registered" and open_kinds(app) == ["pay"] and app["documents"] == []
     assert [t["action_kind"] for t in api.get("/applications/queue")] == ["pay"]
@@ -100,9 +101,8 @@ def test_portal_step_8_refusal_after_the_check_asks_for_no_payment(world):
     api = world.api["person"]
     app = registered(world)
     inspector = world.api["inspection_officer"]
-    inspector.post(f"/applications/{app['id']}/decision", {"decision": "refuse"}, expect=422)
-    app = inspector.post(f"/applications/{app['id']}/decision",
-                         {"decision": "refuse", "reasons": ["band-available"], "comment": "band is occupied"})
+    decide(inspector, app, "refuse", expect=422)
+    app = decide(inspector, app, "refuse", not_met=["band-available"], comment="band is occupied")
     assert app["status"] == "refused" and app["refusal_step"] == "8"
     assert app["refusal_reason"] == "qualification_failed"
     assert app["refusal_details"] == ["band-available", "band is occupied"]
@@ -130,9 +130,9 @@ def test_portal_step_10_refusal_for_non_payment(world, outcome):
 
 def test_only_the_applicant_pays_and_only_the_inspection_of_the_region_decides(world):
     app = registered(world)
-    world.api["committee_officer"].post(f"/applications/{app['id']}/decision", {"decision": "approve"}, expect=404)
-    world.api["person"].post(f"/applications/{app['id']}/decision", {"decision": "approve"}, expect=403)
-    app = world.api["inspection_officer"].post(f"/applications/{app['id']}/decision", {"decision": "approve"})
+    decide(world.api["committee_officer"], app, expect=404)
+    decide(world.api["person"], app, expect=403)
+    app = decide(world.api["inspection_officer"], app)
     world.api["company_head"].post(f"/applications/{app['id']}/payment", expect=404)
     world.api["inspection_officer"].post(f"/applications/{app['id']}/payment", expect=403)
 
@@ -150,7 +150,7 @@ def test_request_in_another_region_goes_to_that_regions_inspection(world):
     app = sign(world, api, api.post(f"/applications/{app['id']}/fill"))
     assert app["status"] == "registered" and open_kinds(app) == ["decide"]
     # The Almaty Inspection does not see it, nor has it in its queue.
-    world.api["inspection_officer"].post(f"/applications/{app['id']}/decision", {"decision": "approve"}, expect=404)
+    decide(world.api["inspection_officer"], app, expect=404)
     assert world.api["inspection_officer"].get("/applications/queue") == []
 
 
@@ -162,8 +162,7 @@ def test_staff_p8_refusal_and_p9_permit(world, decision):
     assert app["process_id"] == "S3_staff_2012" and app["provider_unit"] == "inspection-almaty-city"
     assert_deadline(app, 60, "calendar")
     assert open_kinds(app) == ["decide"]
-    body = {"decision": "approve"} if decision == "approve" else {"decision": "refuse", "reasons": ["band-available"]}
-    app = inspector.post(f"/applications/{app['id']}/decision", body)
+    app = decide(inspector, app, decision, not_met=["band-available"] if decision == "refuse" else ())
     if decision == "approve":
         assert app["status"] == "completed" and app["result_kind"] == "permit"
         assert [d["kind"] for d in app["documents"]] == ["permit"]

@@ -10,6 +10,7 @@ from applications.tests.journeys import (
     assert_no_payment,
     bad_certificate,
     create,
+    decide,
     fill,
     open_kinds,
     portal_until_registered,
@@ -35,7 +36,7 @@ def test_portal_step_9_permit_within_16_calendar_days_without_payment(world, sub
     api.post(f"/applications/{app['id']}/payment", expect=409)
     inspector = world.api["inspection_officer"]
     assert [t["action_kind"] for t in inspector.get("/applications/queue")] == ["decide"]
-    app = inspector.post(f"/applications/{app['id']}/decision", {"decision": "approve"})
+    app = decide(inspector, app)
     assert app["status"] == "completed" and app["result_kind"] == "permit"
     assert [d["kind"] for d in app["documents"]] == ["permit"] and app["documents"][0]["number"].startswith("PRM-")
     assert app["documents"][0]["content"]["request_number"] == app["number"]
@@ -69,9 +70,8 @@ def test_portal_step_8_refusal_after_the_inspections_check(world):
     api = world.api["person"]
     app = portal_until_registered(world, api, "S4", "device")
     inspector = world.api["inspection_officer"]
-    inspector.post(f"/applications/{app['id']}/decision", {"decision": "refuse"}, expect=422)
-    app = inspector.post(f"/applications/{app['id']}/decision",
-                         {"decision": "refuse", "reasons": ["device-conformity"], "comment": "no certificate of conformity"})
+    decide(inspector, app, "refuse", expect=422)
+    app = decide(inspector, app, "refuse", not_met=["device-conformity"], comment="no certificate of conformity")
     assert app["status"] == "refused" and app["refusal_step"] == "8" and app["refusal_reason"] == "qualification_failed"
     assert app["refusal_details"] == ["device-conformity", "no certificate of conformity"]
     assert [d["kind"] for d in app["documents"]] == ["refusal"] and app["result_kind"] == ""
@@ -81,8 +81,8 @@ def test_portal_step_8_refusal_after_the_inspections_check(world):
 
 def test_only_the_inspection_decides(world):
     app = portal_until_registered(world, world.api["person"], "S4", "device")
-    world.api["committee_officer"].post(f"/applications/{app['id']}/decision", {"decision": "approve"}, expect=404)
-    world.api["person"].post(f"/applications/{app['id']}/decision", {"decision": "approve"}, expect=403)
+    decide(world.api["committee_officer"], app, expect=404)
+    decide(world.api["person"], app, expect=403)
     assert world.api["committee_officer"].get("/applications/queue") == []
 
 
@@ -93,8 +93,7 @@ def test_staff_p8_refusal_and_p9_permit(world, decision):
     app = staff_until_registered(inspector, "S4", "device")
     assert app["process_id"] == "S4_staff_2012"
     assert_deadline(app, 16, "calendar")
-    body = {"decision": "approve"} if decision == "approve" else {"decision": "refuse", "reasons": ["device-conformity"]}
-    app = inspector.post(f"/applications/{app['id']}/decision", body)
+    app = decide(inspector, app, decision, not_met=["device-conformity"] if decision == "refuse" else ())
     if decision == "approve":
         assert app["status"] == "completed" and app["result_kind"] == "permit"
         assert [d["kind"] for d in app["documents"]] == ["permit"]

@@ -94,11 +94,12 @@ def calendar(request):
     form = OverrideForm(request.POST or None)
     if request.method == "POST":
         if request.POST.get("delete"):
-            workdays.actions.delete_override(override_id=request.POST["delete"])
+            workdays.actions.delete_override(override_id=request.POST["delete"], actor=request.user)
             messages.success(request, _("The override was removed."))
             return redirect("backoffice:admin-calendar")
         if form.is_valid():
-            workdays.actions.save_override(**{name: form.cleaned_data[name] for name in OverrideForm.Meta.fields})
+            workdays.actions.save_override(**{name: form.cleaned_data[name] for name in OverrideForm.Meta.fields},
+                                           actor=request.user)
             messages.success(request, _("The override was saved; deadlines computed from now on follow it."))
             return redirect("backoffice:admin-calendar")
     today = timezone.localdate()
@@ -137,7 +138,8 @@ def fees(request):
     if request.method == "POST" and form.is_valid():
         service, _sep, sub_kind = form.cleaned_data["service_kind"].partition(":")
         services.actions.add_fee(service=service, sub_kind=sub_kind, amount_kzt=form.cleaned_data["amount_kzt"],
-                                 valid_from=form.cleaned_data["valid_from"], valid_to=form.cleaned_data["valid_to"])
+                                 valid_from=form.cleaned_data["valid_from"], valid_to=form.cleaned_data["valid_to"],
+                                 actor=request.user)
         messages.success(request, _("The fee was saved."))
         return redirect("backoffice:admin-fees")
     rows = [{"fee": f, "sub_kind": _sub_kind_label(f.service, f.sub_kind)} for f in Fee.objects.all()]
@@ -154,7 +156,8 @@ def fee_edit(request, fee_id):
         service, _sep, sub_kind = form.cleaned_data["service_kind"].partition(":")
         services.actions.edit_fee(fee=fee, service=service, sub_kind=sub_kind,
                                   amount_kzt=form.cleaned_data["amount_kzt"],
-                                  valid_from=form.cleaned_data["valid_from"], valid_to=form.cleaned_data["valid_to"])
+                                  valid_from=form.cleaned_data["valid_from"], valid_to=form.cleaned_data["valid_to"],
+                                  actor=request.user)
         messages.success(request, _("The fee was saved."))
         return redirect("backoffice:admin-fees")
     return render(request, "backoffice/admin/fee.html", {"form": form, "fee": fee, "section": "admin"})
@@ -242,7 +245,7 @@ class TrustUploadForm(forms.Form):
 def trust(request):
     if request.method == "POST" and request.POST.get("remove"):
         if request.POST["remove"].isdigit():
-            integrations.actions.remove_trust_item(int(request.POST["remove"]))
+            integrations.actions.remove_trust_item(int(request.POST["remove"]), actor=request.user)
         return redirect("backoffice:admin-trust")
     form = TrustUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

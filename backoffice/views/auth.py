@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from backoffice.views.access import STAFF_KINDS, staff_required
+from core.errors import DomainError
+from documents import actions as documents
 
 
 # -- log-in: login and password (P1/C1), then the officer's own certificate -----------------------------
@@ -51,13 +53,9 @@ def logout_view(request):
 
 def _certificate_facts(user) -> dict | None:
     """The officer's signing certificate (demo: issued from the demo PKI, documents.keys)."""
-    from documents import keys
-
-    try:
-        identity = keys.signing_identity(user)
-    except RuntimeError:
+    cert = documents.office_certificate(user)
+    if cert is None:
         return None
-    cert = identity.cert
 
     def attr(oid):
         values = cert.subject.get_attributes_for_oid(oid)
@@ -78,14 +76,18 @@ def certificate(request):
         next_url = reverse("backoffice:queue")
     facts = _certificate_facts(request.user) if request.user.kind != User.Kind.ADMINISTRATOR else None
     if request.method == "POST" and facts:
-        request.session["office_certificate"] = facts["serial"]
-        messages.success(request, _("Your certificate is chosen: the results you decide are signed with it."))
-        return redirect(next_url)
+        try:
+            documents.choose_office_certificate(request.user, facts["serial"])
+        except DomainError as err:
+            messages.error(request, err.message)
+        else:
+            messages.success(request, _("Your certificate is chosen: the results you decide are signed with it."))
+            return redirect(next_url)
     return render(request, "backoffice/certificate.html", {
-        "facts": facts, "next": next_url, "chosen": request.session.get("office_certificate"),
+        "facts": facts, "next": next_url, "chosen": documents.chosen_serial(request.user) if facts else "",
         "demo": getattr(settings, "ELICENSE_DEMO_OFFICER_KEYS", True)})
 
 
 def _certificate_chosen(request) -> bool:
-    facts_serial = request.session.get("office_certificate")
-    return bool(facts_serial)
+    """Whether the officer chose their certificate in this log-in (the signing actions refuse otherwise)."""
+    return bool(documents.chosen_serial(request.user))

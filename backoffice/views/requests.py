@@ -17,6 +17,7 @@ from applications import actions
 from applications.models import Application, Attachment
 from applications.queries import visible
 from applications.signing import reverify, signed_signature
+from audit import actions as audit
 from backoffice import sla
 from backoffice.views.access import OFFICE_LANES, _message, staff_required
 from backoffice.views.auth import _certificate_chosen
@@ -57,7 +58,7 @@ def _registry_rows(data: dict) -> list[tuple[str, str]]:
     return rows
 
 
-def _signature_report(app) -> dict | None:
+def _signature_report(app, actor=None) -> dict | None:
     from cryptography import x509
 
     sig = signed_signature(app)
@@ -67,9 +68,12 @@ def _signature_report(app) -> dict | None:
     def cn(name):
         values = name.get_attributes_for_oid(NameOID.COMMON_NAME)
         return values[0].value if values else name.rfc4514_string()
+    check = reverify(app, sig)
+    audit.record(audit.Kind.SIGNATURE_CHECK, actor=actor, subject=app, data={
+        "via": "office", "signature": sig.pk, "valid": check["valid"], "reason": check["reason"]})
     return {"signature": sig, "subject": cn(cert.subject), "issuer": cn(cert.issuer),
             "serial": format(cert.serial_number, "x"), "not_before": cert.not_valid_before_utc,
-            "not_after": cert.not_valid_after_utc, "check": reverify(app, sig)}
+            "not_after": cert.not_valid_after_utc, "check": check}
 
 
 DETAIL_KEYS = ("number", "incoming_number", "reference")
@@ -114,6 +118,8 @@ def _action_panels(request, app, open_tasks) -> list[dict]:
 @staff_required
 def request_detail(request, application_id):
     app = _get(request, application_id)
+    audit.record(audit.Kind.PERSONAL_DATA_VIEW, actor=request.user, subject=app, request=request,
+                 data={"via": "office", "number": app.number})
     now = timezone.now()
     tasks = list(WorkTask.objects.filter(application=app).select_related("assignee", "completed_by"))
     open_tasks = [t for t in tasks if t.state == WorkTask.State.OPEN]
@@ -134,7 +140,7 @@ def request_detail(request, application_id):
                         for a in app.attachments.order_by("uploaded_at")],
         "results": [{"d": d, "kind": RESULT_KINDS.get(d.kind, d.kind)} for d in app.documents.order_by("issued_at")],
         "exchanges": ExchangeLog.objects.filter(application=app).order_by("at", "id")[:200],
-        "signature": _signature_report(app),
+        "signature": _signature_report(app, request.user),
         "history": _history(app),
         "panels": _action_panels(request, app, open_tasks),
         "form_fields": describe(service.sub_kind(app.sub_kind).form, app.form_data) if service.has_sub_kind(app.sub_kind) else [],
@@ -208,23 +214,9 @@ def act(request, application_id):
 
 
 def _decide(request, app, kind):
-    """The qualification check as a checklist: every item met → approval; the items marked not met (and the
-    documents marked missing) are the refusal's reasons, with the officer's comment."""
-    requirements = list(QualificationRequirement.objects.filter(service=app.service).values_list("code", flat=True))
-    failed = [code for code in requirements if request.POST.get(f"req-{code}") == "not_met"]
-    unanswered = [code for code in requirements if request.POST.get(f"req-{code}") not in ("met", "not_met")]
-    missing = [f"missing:{code}" for code in request.POST.getlist("missing")]
-    comment = request.POST.get("comment", "").strip()
-    if kind == "approve":
-        if failed or missing:
-            raise actions.InvalidInput(_("Items are marked as not met: refuse with these reasons, or correct the checklist."),
-                                       code="checklist_failed")
-        if unanswered:
-            raise actions.InvalidInput(_("Work through every item of the checklist before deciding."),
-                                       code="checklist_incomplete")
-        actions.decide(app.pk, request.user, decision="approve", comment=comment)
-    else:
-        if not (failed or missing or comment):
-            raise actions.InvalidInput(_("A refusal must give its reasons: mark the items not met or write the reason."),
-                                       code="reasons_required")
-        actions.decide(app.pk, request.user, decision="refuse", reasons=failed + missing, comment=comment)
+    """The qualification check as a checklist: each item answered met or not met, the documents marked
+    missing, a comment; the action (applications.actions.decide) holds every rule of it."""
+    requirements = QualificationRequirement.objects.filter(service=app.service).values_list("code", flat=True)
+    checklist = {code: request.POST[f"req-{code}"] for code in requirements if request.POST.get(f"req-{code}")}
+    actions.decide(app.pk, request.user, decision=kind, checklist=checklist,
+                   documents_missing=request.POST.getlist("missing"), comment=request.POST.get("comment", ""))

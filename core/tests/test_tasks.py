@@ -18,7 +18,7 @@ import pytest
 from django.db import connection
 
 from applications.models import ResultDocument
-from applications.tests.journeys import create, fill, sign
+from applications.tests.journeys import create, decide, fill, sign
 from core import scheduler, tasks
 
 BACKENDS = {
@@ -59,7 +59,7 @@ def _approved_permit(world):
     """An S4 request decided by the Inspection's officer: a permit issued, its PDF not made yet."""
     api = world.api["person"]
     app = sign(world, api, fill(api, create(api, "S4", "device"), "S4", "device"))
-    app = world.api["inspection_officer"].post(f"/applications/{app['id']}/decision", {"decision": "approve"})
+    app = decide(world.api["inspection_officer"], app)
     assert app["status"] == "completed"
     return ResultDocument.objects.get(application_id=app["id"], kind="permit")
 

@@ -8,6 +8,7 @@ from applications.tests.journeys import (
     DOCUMENTS,
     FORMS,
     create,
+    decide,
     office_decides,
     office_until_decision,
     pay,
@@ -44,15 +45,14 @@ def document_of(app, kind):
 def s1_licence(w, lang="kk", who="company_head"):
     api = speaking(w.api[who], lang)
     app = portal_until_registered(w, api, "S1", "issue")
-    return speaking(w.api["committee_officer"], lang).post(f"/applications/{app['id']}/decision", {"decision": "approve"})
+    return decide(speaking(w.api["committee_officer"], lang), app)
 
 
 def s1_refusal(w, lang="ru"):
     api = speaking(w.api["person"], lang)
     app = portal_until_registered(w, api, "S1", "issue")
-    return speaking(w.api["committee_officer"], lang).post(
-        f"/applications/{app['id']}/decision",
-        {"decision": "refuse", "reasons": ["technical-base"], "comment": "нет помещения"})
+    return decide(speaking(w.api["committee_officer"], lang), app, "refuse", not_met=["technical-base"],
+                  comment="нет помещения")
 
 
 def s2_order(w, lang="kk", sub_kind="allocate"):
@@ -64,15 +64,14 @@ def s2_order(w, lang="kk", sub_kind="allocate"):
 def s3_permit(w, lang="ru"):
     api = speaking(w.api["person"], lang)
     app = portal_until_registered(w, api, "S3", "assignment")
-    speaking(w.api["inspection_officer"], lang).post(f"/applications/{app['id']}/decision", {"decision": "approve"})
+    decide(speaking(w.api["inspection_officer"], lang), app)
     return pay(api, app)
 
 
 def s4_permit(w, lang="kk"):
     api = speaking(w.api["person"], lang)
     app = portal_until_registered(w, api, "S4", "device")
-    return speaking(w.api["inspection_officer"], lang).post(f"/applications/{app['id']}/decision",
-                                                            {"decision": "approve"})
+    return decide(speaking(w.api["inspection_officer"], lang), app)
 
 
 def psc(w, presented, lang="ru"):

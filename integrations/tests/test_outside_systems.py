@@ -20,6 +20,7 @@ from applications.tests.journeys import (
     FORMS,
     _http,
     create,
+    decide,
     deliver_callbacks,
     fill,
     history_kinds,
@@ -64,7 +65,7 @@ def finish_staff(officer, app, documents=("application", "qualification-evidence
         officer.upload(app["id"], code, is_scan=True)
     app = officer.post(f"/applications/{app['id']}/scans", {"documents_presented": list(documents)})
     assert app["status"] == "registered", app
-    return officer.post(f"/applications/{app['id']}/decision", {"decision": "approve"})
+    return decide(officer, app)
 
 
 # -- the wire: signatures both ways --------------------------------------------------------
@@ -219,7 +220,7 @@ def s1_at_payment(world):
 def s3_at_payment(world):
     api = world.api["person"]
     app = portal_until_registered(world, api, "S3", "assignment")
-    app = world.api["inspection_officer"].post(f"/applications/{app['id']}/decision", {"decision": "approve"})
+    app = decide(world.api["inspection_officer"], app)
     assert open_kinds(app) == ["pay"]
     return api, app
 
@@ -349,7 +350,7 @@ def test_gateway_killed_during_status_check_then_restarted_completes_once(world,
     assert kinds.count("payment_checked") == 1 and kinds.count("payment_reported") == 1
     if service == "S1":
         app = sign(world, api, app)
-        app = world.api["committee_officer"].post(f"/applications/{app['id']}/decision", {"decision": "approve"})
+        app = decide(world.api["committee_officer"], app)
     assert app["status"] == "completed" and history_kinds(api, app).count("result_issued") == 1
 
 

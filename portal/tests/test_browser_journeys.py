@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from applications import actions
 from applications.models import Application
+from applications.tests.journeys import decide_as
 from web.tests.browser import SCREENSHOTS, Visitor, off_the_loop, signer_for
 
 pytestmark = [pytest.mark.browser]
@@ -78,7 +78,7 @@ def test_individual_applies_for_an_s1_licence_in_kazakh(chromium, web, world, se
         me.shot("7-request-registered")
 
         # The Committee's officer approves (the back office is another issue's page: the action itself).
-        off_the_loop(actions.decide, request_id, world.committee_officer, decision="approve")
+        off_the_loop(decide_as, world.committee_officer, request_id)
         me.goto(f"/portal/requests/{request_id}/", shot="8-request-result")
         assert Application.objects.get(pk=request_id).status == "completed"
         pdf_link = me.page.locator("a[href$='.pdf']").first
@@ -136,7 +136,7 @@ def test_legal_entity_s3_request_in_russian_pays_after_the_check(chromium, web, 
         me.click("form[data-ncalayer=sign] button[type=submit]")
         assert Application.objects.get(pk=request_id).status == "registered"
 
-        off_the_loop(actions.decide, request_id, world.inspection_officer, decision="approve")
+        off_the_loop(decide_as, world.inspection_officer, request_id)
         me.goto("/portal/inbox/")
         assert me.page.locator(".messages li.warning").count() == 1  # payment due
         me.goto(f"/portal/requests/{request_id}/")

@@ -2,6 +2,8 @@
 request for the one chosen."""
 from __future__ import annotations
 
+import secrets
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,6 +17,7 @@ from portal.labels import CHANNELS, localized, norm_text
 from portal.views.access import _error_message, applicant_required
 from services import registry
 from services.models import Fee, QualificationRequirement, Region, RequiredDocument
+from web.idempotency import idempotent
 from workflow import definitions
 
 
@@ -44,6 +47,7 @@ def _catalogue(code: str | None = None) -> list[dict]:
             "regional": offered.regional,
             "sub_kinds": [{
                 "code": k, "name": name, "fee": fees.get((service, k)),
+                "form_token": secrets.token_urlsafe(16),  # one-time: a double submit opens one request
                 "documents": [{"name": localized(d, "name"), "mandatory": d.mandatory} for d in documents
                               if d.service == service and d.sub_kind in ("", k)],
             } for k, name in kinds.items()],
@@ -65,6 +69,7 @@ def service(request, code):
 
 @require_POST
 @applicant_required
+@idempotent("form_token")  # the form sent twice (a double click, a resend) opens one draft (ADR 0016)
 def new_request(request):
     service, sub_kind = request.POST.get("service", ""), request.POST.get("sub_kind", "")
     try:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from applications import actions
 from applications.models import Application, ResultDocument, SurveyAnswer
+from audit.queries import views_of
 from core.errors import DomainError
 from integrations.signatures import REASON_MESSAGES
 from portal.labels import EVENTS, LANES, PAYMENT_STATUS, RESULT_KINDS, STEPS, localized
@@ -116,6 +117,7 @@ def request_detail(request, application_id):
         "reasons": _reason_texts(app) if app.status == Application.Status.REFUSED else [],
         "survey": survey, "survey_open": finished and survey is None, "survey_choices": SurveyAnswer.Answer.choices,
         "waiting": getattr(getattr(app, "process", None), "waiting_for", ""),
+        "viewers": views_of(app),  # who in the provider opened the request (the audit log)
     })
 
 

@@ -1,10 +1,10 @@
-from applications.tests.journeys import portal_until_registered
+from applications.tests.journeys import decide, portal_until_registered
 
 
 def licence(w, who="company_head"):
     """An S1 licence issued through the portal journey: (application, record number)."""
     app = portal_until_registered(w, w.api[who], "S1", "issue")
-    app = w.api["committee_officer"].post(f"/applications/{app['id']}/decision", {"decision": "approve"})
+    app = decide(w.api["committee_officer"], app)
     (doc,) = [d for d in app["documents"] if d["kind"] == "licence"]
     return app, doc["number"]
 

@@ -2,7 +2,7 @@
 import pytest
 from django.db import transaction
 
-from applications.tests.journeys import portal_until_registered
+from applications.tests.journeys import decide, portal_until_registered
 from registry import actions as records
 from registry.models import Record, RecordDocument, RecordEvent
 from registry.tests.helpers import act, licence
@@ -130,7 +130,7 @@ def test_s1_reissue_and_duplicate_requests_act_on_the_named_record(world):
     try:
         FORMS[("S1", "reissue")]["licence_number"] = number
         app = portal_until_registered(world, api, "S1", "reissue")
-        app = officer.post(f"/applications/{app['id']}/decision", {"decision": "approve"})
+        app = decide(officer, app)
     finally:
         FORMS[("S1", "reissue")] = FORMS_BACKUP
     record = officer.get(f"/registry/records/{number}")
@@ -145,8 +145,7 @@ def test_s1_reissue_and_duplicate_requests_act_on_the_named_record(world):
         app = portal_until_registered(world, api, "S1", "duplicate")
     finally:
         FORMS[("S1", "duplicate")] = dup_form
-    refused = officer._call("post", f"/applications/{app['id']}/decision", {"decision": "approve"}, expect=409,
-                            HTTP_ACCEPT_LANGUAGE="ru").json()
+    refused = decide(officer, app, expect=409, HTTP_ACCEPT_LANGUAGE="ru")
     assert refused["code"] == "transition_not_allowed"
     assert api.get(f"/applications/{app['id']}")["status"] == "registered"
     assert len(officer.get(f"/registry/records/{number}")["documents"]) == 2
@@ -162,7 +161,6 @@ def test_a_reissue_request_cannot_act_on_someone_elses_licence(world):
         app = portal_until_registered(world, world.api["person"], "S1", "reissue")
     finally:
         FORMS[("S1", "reissue")] = backup
-    refused = world.api["committee_officer"]._call("post", f"/applications/{app['id']}/decision",
-                                                   {"decision": "approve"}, expect=403, HTTP_ACCEPT_LANGUAGE="kk").json()
+    refused = decide(world.api["committee_officer"], app, expect=403, HTTP_ACCEPT_LANGUAGE="kk")
     assert refused["code"] == "not_the_holder" and refused["message"] != "The licence named in the request belongs to another holder."
     assert len(world.api["committee_officer"].get(f"/registry/records/{number}")["documents"]) == 1

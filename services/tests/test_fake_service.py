@@ -10,7 +10,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from applications.tests.journeys import create, open_kinds, sign, step_sequence
+from applications.tests.journeys import create, decide, open_kinds, sign, step_sequence
 from documents.signing import FIELD_NAME, validation_context
 from documents.tests.helpers import document_of, download, squeeze, text_of
 from registry.models import Record
@@ -67,7 +67,7 @@ def test_a_sixth_service_defined_only_in_a_test_folder_runs_end_to_end(world):
         assert world.api["inspection_officer"].get("/applications/queue") == []
         officer = world.api["committee_officer"]
         assert [t["action_kind"] for t in officer.get("/applications/queue")] == ["decide"]
-        app = officer.post(f"/applications/{app['id']}/decision", {"decision": "approve"})
+        app = decide(officer, app)
         assert app["status"] == "completed" and app["result_kind"] == "permit", app
         doc = document_of(app, "permit")
 

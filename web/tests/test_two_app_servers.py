@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from accounts.models import ApiToken, User
 from applications.models import Attachment, ResultDocument
-from applications.tests.journeys import DOCUMENTS, FORMS
+from applications.tests.journeys import DOCUMENTS, FORMS, decision_body
 from conftest import PDF, PERSON
 from integrations import pki as demo_pki
 from integrations.signatures import sign_detached
@@ -210,7 +210,9 @@ def test_two_app_servers_and_a_worker_share_only_the_database_and_the_bucket(pki
         assert app["status"] == "registered" and [t["action_kind"] for t in app["open_tasks"]] == ["decide"], app
 
         # Server A: the Inspection's officer approves; the PDF is not made in that request.
-        app = officer_a.json("POST", f"/applications/{app_id}/decision", {"decision": "approve"})
+        facts = officer_a.json("GET", "/auth/office-certificate")
+        officer_a.json("POST", "/auth/office-certificate", {"serial": facts["serial"]})
+        app = officer_a.json("POST", f"/applications/{app_id}/decision", decision_body(app))
         assert app["status"] == "completed" and app["result_kind"] == "permit", app
         (number,) = [d["number"] for d in b.json("GET", f"/applications/{app_id}")["documents"] if d["kind"] == "permit"]
         path = f"/applications/{app_id}/documents/{number}.pdf"

@@ -18,7 +18,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.db import connection
 
-from applications.tests.journeys import create, open_kinds, sign, step_sequence
+from applications.tests.journeys import create, decide, open_kinds, sign, step_sequence
 from services import registry
 from services.reference_data import load_service_reference_data
 from services.tests.fake_service.service import SERVICE as FAKE
@@ -107,11 +107,11 @@ def test_open_requests_of_a_released_version_complete_after_its_file_changed(wor
         assert messages == []  # nothing on disk to compare; the requests have their copy
 
     # The open requests run on from the stored copy: no error, their history goes on from where it was.
-    decided = officer.post(f"/applications/{deciding['id']}/decision", {"decision": "approve"})
+    decided = decide(officer, deciding)
     assert decided["status"] == "completed" and decided["result_kind"] == "permit", decided
     filled = sign(world, api, fill(api, filling))
     assert filled["status"] == "registered" and open_kinds(filled) == ["decide"], filled
-    done = officer.post(f"/applications/{filling['id']}/decision", {"decision": "approve"})
+    done = decide(officer, filling)
     assert done["status"] == "completed", done
     for app in (decided, done):
         history = api.get(f"/applications/{app['id']}/history")
