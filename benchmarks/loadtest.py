@@ -184,7 +184,8 @@ def _sample():
     return service.code, service.module("examples").SAMPLE_REQUEST
 
 
-def _start_server(args, database_url: str, workdir: Path, pki_dir: Path, simulator_settings: dict):
+def _start_server(args, database_url: str, workdir: Path, pki_dir: Path, simulator_settings: dict,
+                  extra_env: dict | None = None):
     from simulators.harness import free_port
 
     port = free_port()
@@ -197,6 +198,7 @@ def _start_server(args, database_url: str, workdir: Path, pki_dir: Path, simulat
         "ELICENSE_WEB_THREADS": str(args.threads), "ELICENSE_WEB_BIND": f"127.0.0.1:{port}",
         "ELICENSE_BENCH_ENDPOINTS": "1", "ELICENSE_PUBLIC_URL": f"http://127.0.0.1:{port}",
     })
+    env.update(extra_env or {})  # e.g. benchmarks/crashtest.py's worker timeout
     log = (workdir / "gunicorn.log").open("w")
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "elicense/gunicorn_conf.py"], cwd=ROOT,
                               env=env, stdout=log, stderr=subprocess.STDOUT)
