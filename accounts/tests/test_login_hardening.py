@@ -199,3 +199,24 @@ def test_purge_removes_used_and_expired_challenges_and_keeps_fresh_ones(db):
     assert purge_login_challenges.call() == 2
     assert list(LoginChallenge.objects.values_list("pk", flat=True)) == [fresh.pk]
     assert not Session.objects.filter(session_key="x" * 32).exists()
+
+
+def test_a_back_office_session_ends_after_30_idle_minutes_and_each_request_extends_it(world, settings):
+    """Sliding idle timeout (SESSION_COOKIE_AGE 30 min, saved on every request): a request within the window
+    moves the end on; once 30 minutes pass without one, the next request is sent to the log-in page."""
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    client = Client()
+    response = client.post("/office/login/", {"username": "clerk", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/office/").status_code == 200
+    session = Session.objects.get(session_key=client.session.session_key)
+    left = (session.expire_date - timezone.now()).total_seconds()
+    assert 29 * 60 < left <= 30 * 60
+    # 25 idle minutes: still in, and the request moves the end 30 minutes on again.
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + datetime.timedelta(minutes=5))
+    assert client.get("/office/").status_code == 200
+    assert (Session.objects.get(pk=session.pk).expire_date - timezone.now()).total_seconds() > 29 * 60
+    # 30 idle minutes: the session is over.
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    response = client.get("/office/")
+    assert response.status_code == 302 and "/office/login/" in response["Location"]

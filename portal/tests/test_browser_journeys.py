@@ -18,6 +18,14 @@ pytestmark = [pytest.mark.browser]
 S1_LANGUAGES = ["kk", "ru"] if SCREENSHOTS else ["kk"]
 
 
+def _officer_opens(officer, request_id):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(officer)
+    assert client.get(f"/office/requests/{request_id}/").status_code == 200
+
+
 def app_id(url: str) -> int:
     return int(re.search(r"/requests/(\d+)/", url).group(1))
 
@@ -79,7 +87,11 @@ def test_individual_applies_for_an_s1_licence_in_kazakh(chromium, web, world, se
 
         # The Committee's officer approves (the back office is another issue's page: the action itself).
         off_the_loop(decide_as, world.committee_officer, request_id)
+        # The officer opens the request in the back office: the applicant sees who did, and when.
+        off_the_loop(_officer_opens, world.committee_officer, request_id)
         me.goto(f"/portal/requests/{request_id}/", shot="8-request-result")
+        viewers = me.page.inner_text("section[aria-labelledby=h-viewers] table")
+        assert world.committee_officer.username in viewers and "provider" not in viewers.split("\n", 1)[1], viewers
         assert Application.objects.get(pk=request_id).status == "completed"
         pdf_link = me.page.locator("a[href$='.pdf']").first
         pdf = me.page.request.get(pdf_link.get_attribute("href"))
