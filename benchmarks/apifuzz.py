@@ -34,7 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.loadtest import _admin, _database_url, _django, _start_server
+from benchmarks.loadtest import _admin, _database_url, _django, _start_server, tear_down
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKS = "not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance"
@@ -176,22 +176,7 @@ def main(argv=None) -> int:
         for role in roles:
             results.append(_schemathesis(args, role, tokens[role], port, workdir))
     finally:
-        if server:
-            server.terminate()
-            try:
-                server.wait(30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-        if sims:
-            sims.stop()
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # noqa: BLE001 — Django may not be set up
-            pass
-        with _admin(args.admin_url) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        tear_down(server, sims, args.admin_url, database)
 
     failed = False
     for result in results:

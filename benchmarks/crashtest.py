@@ -671,22 +671,7 @@ def main(argv=None) -> int:
     finally:
         if chaos:
             chaos.stop.set()
-        if server and server.poll() is None:
-            server.terminate()
-            try:
-                server.wait(30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-        if sims:
-            sims.stop()
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # noqa: BLE001 — Django may not be set up
-            pass
-        with loadtest._admin(args.admin_url) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        loadtest.tear_down(server, sims, args.admin_url, database)
 
     outcomes = Counter(job.outcome for job in jobs)
     acknowledged = outcomes["registered"] + outcomes["applied"] + outcomes["step_done"]

@@ -220,6 +220,27 @@ def _start_server(args, database_url: str, workdir: Path, pki_dir: Path, simulat
         time.sleep(0.2)
 
 
+def tear_down(server, sims, admin_url: str, database: str) -> None:
+    """Stop gunicorn (TERM, then KILL after 30 s) and the simulators, close this process's connections and
+    drop the throwaway database — what every script that starts the stack does at its end."""
+    if server and server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    if sims:
+        sims.stop()
+    try:
+        from django.db import connections
+
+        connections.close_all()
+    except Exception:  # noqa: BLE001 — Django may not be set up
+        pass
+    with _admin(admin_url) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
 class Sampler(threading.Thread):
     """Counts the server's connections (its application_name, this database) every 100 ms."""
 
@@ -370,22 +391,7 @@ def main(argv=None) -> int:
         if sampler:
             sampler.stop.set()
             sampler.join(5)
-        if server:
-            server.terminate()
-            try:
-                server.wait(30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-        if sims:
-            sims.stop()
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # noqa: BLE001 — Django may not be set up
-            pass
-        with _admin(args.admin_url) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        tear_down(server, sims, args.admin_url, database)
 
     maximum = sampler.maximum if sampler else 0
     print(f"responses: {stats.responses}, 5xx: {stats.server_errors}, max app connections: {maximum} "
