@@ -35,6 +35,7 @@ from integrations.signatures import sign_detached
 from services.models import ProviderUnit
 from services.reference_data import load_reference_data
 from simulators.harness import free_port
+from web.tests.browser import off_the_loop
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET_KEY = "two-app-servers-" + "k" * 50  # the same for every process
@@ -237,7 +238,8 @@ def test_two_app_servers_and_a_worker_share_only_the_database_and_the_bucket(pki
         assert process.popen.returncode in (0, -15), process.tail()  # stopped by TERM, not crashed
 
     (signature,) = [s for s in PdfFileReader(io.BytesIO(pdf)).embedded_signatures if s.field_name == FIELD_NAME]
-    result = validate_pdf_signature(signature, validation_context())
+    # pyHanko runs its own event loop: off this thread, where a browser test's Playwright loop may still run.
+    result = off_the_loop(lambda: validate_pdf_signature(signature, validation_context()))
     assert result.bottom_line and result.intact and result.valid and result.trusted, result.pretty_print_details()
 
     # The PDF and the attachments are objects in the bucket, the same bytes; no server kept a file locally.
