@@ -4,7 +4,7 @@ import uuid
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from accounts import actions
 from accounts.lockout import LockedOut
@@ -138,14 +138,20 @@ def logout(request):
 
 
 class OfficeCertificateOut(Schema):
-    serial: str
-    subject: str
-    not_after: datetime.datetime
-    chosen: bool
+    chosen: bool = Field(description="A certificate is chosen in this log-in (valid now)")
+    serial: str = Field(description="The chosen certificate's serial (lower-case hex), or empty")
+    subject: str = Field(description="Its holder (CN), or empty")
+    not_after: datetime.datetime | None
+    challenge: str = Field(description="A one-time challenge (ten minutes): sign `challenge_b64` with your sign key "
+                                       "(NCALayer `basics.sign`, CMS, detached) and POST it to choose that certificate")
+    challenge_b64: str = Field(description="The bytes to sign, base64")
+    signer_iin: str = Field(description="The IIN the certificate must carry (yours)")
+    signer_bin: str = Field(description="The BIN the certificate must carry (the provider's)")
 
 
 class OfficeCertificateIn(Schema):
-    serial: str
+    challenge: str
+    cms_b64: str = Field(description="Detached CMS SignedData (DER, base64) over the challenge's bytes")
 
 
 def _office_certificate_out(user) -> dict:
@@ -153,28 +159,34 @@ def _office_certificate_out(user) -> dict:
 
     from documents import actions as documents
 
-    certificate = documents.office_certificate(user) if user.kind == user.Kind.OFFICER else None
-    if certificate is None:
+    if user.kind != user.Kind.OFFICER:
         raise documents.CertificateUnavailable()
-    names = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-    serial = documents.serial_of(certificate)
-    return {"serial": serial, "subject": names[0].value if names else "", "not_after": certificate.not_valid_after_utc,
-            "chosen": documents.chosen_serial(user) == serial}
+    serial = documents.chosen_serial(user)
+    certificate = documents.office_certificate(user) if serial else None
+    names = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME) if certificate is not None else []
+    challenge = documents.issue_challenge(user)
+    return {"chosen": bool(serial), "serial": serial, "subject": names[0].value if names else "",
+            "not_after": certificate.not_valid_after_utc if certificate is not None else None,
+            "challenge": challenge,
+            "challenge_b64": base64.b64encode(documents.challenge_bytes(challenge)).decode("ascii"),
+            "signer_iin": user.iin, "signer_bin": documents.provider_bin(user)}
 
 
 @router.get("/office-certificate", response=OfficeCertificateOut)
 def office_certificate(request):
-    """An officer's signing certificate, and whether it is chosen for this log-in (a decision that is signed
-    — the qualification check, the head's signature of the result — is refused until it is)."""
+    """An officer's certificate chosen for this log-in (a decision that is signed — the qualification check,
+    the head's signature of the result — is refused until one is), and a one-time challenge to choose one."""
     return _office_certificate_out(request.auth)
 
 
 @router.post("/office-certificate", response=OfficeCertificateOut)
 def choose_office_certificate(request, body: OfficeCertificateIn):
-    """Choose your signing certificate (give the serial `GET` shows) for the decisions of this log-in."""
+    """Choose your signing certificate for this log-in: sign the challenge `GET` gave with it (your own EDS;
+    the system holds no key of yours). Checked as an applicant's signature is, and as an officer's: the
+    provider's BIN, a head's or signing-right role, your IIN."""
     from documents import actions as documents
 
     if request.auth.kind != request.auth.Kind.OFFICER:
         raise documents.CertificateUnavailable()
-    documents.choose_office_certificate(request.auth, body.serial)
+    documents.choose_office_certificate(request.auth, body.challenge, documents.decode_cms(body.cms_b64))
     return _office_certificate_out(request.auth)

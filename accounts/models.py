@@ -31,6 +31,9 @@ class User(AbstractUser):
     bin = models.CharField(_("BIN"), max_length=12, blank=True, validators=[validate_bin_field], db_index=True)
     organisation_name = models.CharField(_("organisation"), max_length=300, blank=True)
     patronymic = models.CharField(_("patronymic"), max_length=150, blank=True)
+    # An officer's position as the documents they sign print it (Kazakh, Russian).
+    position_kk = models.CharField(_("position (Kazakh)"), max_length=300, blank=True)
+    position_ru = models.CharField(_("position (Russian)"), max_length=300, blank=True)
     provider_unit = models.ForeignKey(
         "services.ProviderUnit", verbose_name=_("provider unit"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="staff",

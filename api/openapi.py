@@ -46,6 +46,7 @@ EXTRA_ERRORS = {
     "accounts_api_issue_token": {401, 429},  # authorisation_refused, certificate_required; locked_out
     "accounts_api_certificate_login": {401, 429},
     "accounts_api_office_certificate": {409},  # certificate_unavailable
+    "documents_api_signing_request": {409},  # certificate_not_chosen, document_not_awaiting_signature
     "integrations_api_payment_callback": {403},  # signature_invalid
 }
 IDEMPOTENCY_KEY = {

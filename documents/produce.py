@@ -15,8 +15,8 @@ from django.core.files.base import ContentFile
 
 from documents import conf
 from documents.context import Context
-from documents.keys import signing_identity
 from documents.pdf import render
+from documents.seal import seal_identity
 from documents.signing import sign_pdf
 from services import registry as services
 
@@ -113,12 +113,23 @@ def verify_url(number: str) -> str:
 
 
 def produce(document) -> bool:
-    """Render and sign the document's PDF and store it; False if another worker stored it first.
+    """Make the document's PDF: sealed and stored (the system's documents), or prepared for its officer's
+    signature (``prepare``); False if there was nothing to do (made meanwhile, or prepared already).
 
     Runs outside any transaction that holds the request (a task, documents.tasks): the slow part (render,
     sign, timestamp) holds no lock; the PDF is stored only if the document has none yet."""
-    user = document.signer
-    identity = signing_identity(user)
+    if document.signer_id is not None:
+        from documents.certificates import office_certificate
+        from documents.models import SigningSession
+
+        if SigningSession.objects.filter(document=document).exists():
+            return False
+        certificate = office_certificate(document.signer, this_login=False)
+        if certificate is None:  # prepared when the officer asks for the bytes (documents.actions.signing_request)
+            return False
+        return prepare(document, certificate)
+    user = None
+    identity = seal_identity()  # the system's own seal, configured on its own (documents.seal)
     started = time.perf_counter()
     name = (user.full_name() if user is not None else "") or identity.common_name
     ctx, layout = layout_of(document, name)
@@ -137,4 +148,41 @@ def produce(document) -> bool:
     document.pdf.name, document.pdf_sha256, document.signer_name = stored, digest, name
     log.info("document %s: render %.0f ms, sign %.0f ms", document.number, (rendered - started) * 1000,
              (time.perf_counter() - rendered) * 1000)
+    return True
+
+
+def prepare(document, certificate) -> bool:
+    """Render the officer's document and prepare it for their signature with ``certificate`` (pyHanko's
+    interrupted signing: the stamp names the certificate's holder and serial); the prepared PDF, its reserved
+    region and its byte-range digest are kept in a ``SigningSession``. No key is involved."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from documents.certificates import serial_of, session_holder
+    from documents.models import SigningSession
+    from documents.signing import prepare_pdf
+
+    started = time.perf_counter()
+    name = document.signer.full_name() or session_holder(certificate)
+    ctx, layout = layout_of(document, name)
+    pdf = render(layout, number=document.number, verify_url=verify_url(document.number))
+    prepared = prepare_pdf(pdf, certificate, number=document.number, reason=f"{layout.title[1]} {document.number}",
+                           location=ctx.city[1], signer_name=session_holder(certificate) or name,
+                           position=" / ".join(dict.fromkeys(p for p in ctx.signer_position if p)))
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    with transaction.atomic():
+        if type(document).objects.select_for_update().filter(pk=document.pk, pdf_sha256="").first() is None:
+            return False
+        old = SigningSession.objects.filter(document=document).first()
+        if old is not None:
+            old.prepared_pdf.delete(save=False)
+            old.delete()
+        session = SigningSession(document=document, certificate_pem=certificate.public_bytes(Encoding.PEM).decode(),
+                                 serial=serial_of(certificate), reserved_start=prepared.start,
+                                 reserved_end=prepared.end, digest=prepared.digest.hex(), prepared_at=timezone.now())
+        session.prepared_pdf.save(f"{document.number}.prepared.pdf", ContentFile(prepared.pdf), save=False)
+        session.save()
+    log.info("document %s prepared for %s: %.0f ms", document.number, session.serial,
+             (time.perf_counter() - started) * 1000)
     return True

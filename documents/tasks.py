@@ -13,7 +13,8 @@ from applications.models import ResultDocument
 
 @task()
 def produce_document(document_id: int) -> bool:
-    """Render, sign and store one document's PDF; nothing if it has one already (idempotent)."""
+    """Render and seal (the system's documents) or prepare for the officer's signature (theirs) one document;
+    nothing if it has its PDF or is prepared already (idempotent)."""
     from documents.produce import produce
 
     document = (ResultDocument.objects.select_related("application", "signer", "registry_entry__record")
@@ -33,9 +34,10 @@ def enqueue_pending(application_id: int) -> int:
 
 @task()
 def produce_missing_documents() -> int:
-    """Periodic: documents issued more than ELICENSE_DOCUMENT_SWEEP_AFTER seconds ago still without a PDF."""
+    """Periodic: documents issued more than ELICENSE_DOCUMENT_SWEEP_AFTER seconds ago still without a PDF
+    (and not prepared: those wait for their officer's signature)."""
     cutoff = timezone.now() - datetime.timedelta(seconds=settings.ELICENSE_DOCUMENT_SWEEP_AFTER)
-    ids = list(ResultDocument.objects.filter(pdf_sha256="", issued_at__lte=cutoff)
+    ids = list(ResultDocument.objects.filter(pdf_sha256="", issued_at__lte=cutoff, signing_session=None)
                .order_by("issued_at").values_list("pk", flat=True)[:500])
     for document_id in ids:
         produce_document.enqueue(document_id)

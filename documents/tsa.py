@@ -1,7 +1,7 @@
 """The project's RFC 3161 timestamp authority, served at ``/tsa/``.
 
 Backed by pyHanko's timestamper (the TSTInfo and the token's SignedData), with
-the TSA certificate of ``documents.keys.tsa_identity`` (demo: issued from the
+the TSA certificate of ``documents.seal.tsa_identity`` (demo: issued from the
 demo PKI with the critical ``timeStamping`` extended key usage). ``POST /tsa/``
 with ``Content-Type: application/timestamp-query`` and a DER TimeStampReq
 answers ``application/timestamp-reply``.
@@ -22,7 +22,8 @@ from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from documents import conf
-from documents.keys import Identity, tsa_identity
+from documents.keys import Identity
+from documents.seal import tsa_identity
 
 # A policy identifier under the ISO "example" arc (2.999): this is a demo TSA, not an accredited one.
 TSA_POLICY = "2.999.1.3161.1"

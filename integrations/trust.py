@@ -121,7 +121,8 @@ class ImportReport:
 def import_directory(directory: Path | str, *, replace: bool = False, actor=None) -> ImportReport:
     """Put a trust folder's roots/, intermediates/ and crls/ (the files the folder store reads) into the
     database, each item named by its file. ``replace``: also delete the imported items (from any folder)
-    that this folder does not hold — the folder becomes the imported set; uploaded items stay."""
+    that this folder does not hold — the folder becomes the imported set; uploaded and fetched items stay.
+    An import that changed anything writes one audit row (what was added, replaced, removed)."""
     directory = Path(directory).absolute()
     folder_store = TrustStore.for_directory(directory)
     report = ImportReport(problems=list(folder_store.problems))
@@ -139,4 +140,10 @@ def import_directory(directory: Path | str, *, replace: bool = False, actor=None
                     row.delete()
             if report.removed:
                 changed()
+        if report.added or report.replaced or report.removed:
+            from audit import actions as audit
+
+            audit.record(audit.Kind.ADMIN_CHANGE, actor=actor, subject=("integrations.trustitem", "import"), data={
+                "change": "trust_items_imported", "folder": str(directory), "added": report.added,
+                "replaced": report.replaced, "removed": report.removed})
     return report

@@ -7,6 +7,7 @@ import datetime
 
 from django.db import transaction
 
+from core.identifiers import complete
 from services import registry
 from services.models import Fee, ProviderUnit, QualificationRequirement, Region, RequiredDocument
 
@@ -34,9 +35,18 @@ REGIONS = [
     ("ulytau", "Ұлытау облысы", "Область Ұлытау", "Ulytau region"),
 ]
 
+def demo_unit_bin(index: int) -> str:
+    """A demo BIN of a provider unit (0: the Committee, 1…: the Inspections in REGIONS' order)."""
+    for tail in range(10):
+        number = complete(f"9902400{index:03d}{tail}")
+        if number:
+            return number
+    raise ValueError(index)
+
+
 @transaction.atomic
 def load_reference_data():
-    for code, kk, ru, en in REGIONS:
+    for index, (code, kk, ru, en) in enumerate(REGIONS, start=1):
         region, _ = Region.objects.get_or_create(code=code, defaults=dict(name_kk=kk, name_ru=ru, name_en=en))
         ProviderUnit.objects.get_or_create(
             code=f"inspection-{code}",
@@ -45,6 +55,7 @@ def load_reference_data():
                 name_kk=f"{kk} бойынша байланыс және ақпараттандыру инспекциясы",
                 name_ru=f"Инспекция связи и информатизации по региону: {ru}",
                 name_en=f"Inspection of Communications and Informatization, {en}",
+                bin=demo_unit_bin(index),
             ),
         )
     ProviderUnit.objects.get_or_create(
@@ -52,8 +63,13 @@ def load_reference_data():
         defaults=dict(
             kind=ProviderUnit.Kind.COMMITTEE, name_kk="Байланыс және ақпараттандыру комитеті",
             name_ru="Комитет связи и информатизации", name_en="Committee of Communications and Informatization",
+            bin=demo_unit_bin(0),
         ),
     )
+    codes = ["committee"] + [f"inspection-{code}" for code, *_ in REGIONS]
+    for unit in ProviderUnit.objects.filter(bin="", code__in=codes):  # rows made before units had a BIN
+        unit.bin = demo_unit_bin(codes.index(unit.code))
+        unit.save(update_fields=["bin"])
     for service in registry.all_services():
         load_service_reference_data(service)
 

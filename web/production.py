@@ -2,7 +2,8 @@
 
 Development settings and demo material must never serve the public: debug pages, a known secret key, SQLite,
 any host, cookies sent over plain HTTP, HTTPS without HSTS, the demo PKI (its CA keys sit beside its roots, so anyone with the
-folder can issue a "valid" EDS), officers' signing keys issued by the server, the simulators' development
+folder can issue a "valid" EDS), officers' signing keys issued by the server, a system seal or TSA that is missing or
+demo material (``make_demo_seal``), the simulators' development
 secrets, the bare benchmark endpoints. Each is an ``Error`` naming the setting:
 
 * a system check (``manage.py check --deploy``; scripts/serve runs it with ``--fail-level ERROR``);
@@ -124,6 +125,12 @@ def check_production(app_configs=None, **kwargs) -> list[checks.Error]:
         errors.append(_error(11, "SECURE_HSTS_SECONDS", "served over HTTPS without HSTS: a browser could be "
                                                         "downgraded to plain HTTP (ELICENSE_HSTS_SECONDS=0)",
                              "set ELICENSE_HSTS_SECONDS=31536000 (ADR 0014)"))
+
+    # The system's own seal and TSA (documents.seal, ADR 0018): configured, readable, fit for use, not demo.
+    from documents import seal
+
+    for setting, message, hint in seal.production_problems():
+        errors.append(_error(12 if setting.startswith("ELICENSE_SEAL") else 13, setting, message, hint))
 
     if getattr(settings, "ELICENSE_BENCH_ENDPOINTS", False):
         errors.append(_error(10, "ELICENSE_BENCH_ENDPOINTS", "the bare benchmark endpoints (/bench/…) are for "

@@ -4,7 +4,7 @@ answers are stored in the history as the decision's evidence."""
 import pytest
 
 from applications import actions
-from applications.tests.journeys import checklist, decide, decision_body, portal_until_registered
+from applications.tests.journeys import checklist, choose_as, decide, decision_body, portal_until_registered
 from documents import actions as documents
 from services.models import QualificationRequirement
 
@@ -32,15 +32,33 @@ def test_an_approval_without_a_chosen_certificate_is_refused_and_changes_nothing
     assert decide(officer, app, choose=False)["status"] == "completed"
 
 
-def test_a_wrong_serial_cannot_be_chosen(world):
+def test_the_certificate_is_chosen_by_signing_a_one_time_challenge(world):
+    import base64
+
+    from integrations.signatures import sign_detached
+
     officer = world.api["committee_officer"]
     facts = officer.get("/auth/office-certificate")
-    assert facts["chosen"] is False and facts["serial"]
-    wrong = "f" + facts["serial"][1:] if facts["serial"][0] != "f" else "e" + facts["serial"][1:]
-    refused = officer.post("/auth/office-certificate", {"serial": wrong}, expect=422)
-    assert refused["code"] == "certificate_mismatch"
+    assert facts["chosen"] is False and facts["serial"] == "" and facts["challenge"]
+    assert facts["signer_iin"] == world.committee_officer.iin
+    assert facts["signer_bin"] == world.committee_officer.provider_unit.bin != ""
+    cert = officer.signing_certificate
+
+    def cms(data):
+        return base64.b64encode(sign_detached(data, cert, world.key)).decode()
+
+    # A signature over other bytes than the challenge's: refused, nothing chosen.
+    refused = officer.post("/auth/office-certificate", {"challenge": facts["challenge"], "cms_b64": cms(b"other")},
+                           expect=422)
+    assert refused["code"] == "signature_invalid" and refused["details"]["reason"] == "signature_invalid"
+    # The challenge is used up by that attempt; an unknown one is refused too.
+    again = officer.post("/auth/office-certificate", {
+        "challenge": facts["challenge"], "cms_b64": cms(base64.b64decode(facts["challenge_b64"]))}, expect=422)
+    assert again["code"] == "challenge_invalid"
     assert officer.get("/auth/office-certificate")["chosen"] is False
-    assert officer.post("/auth/office-certificate", {"serial": facts["serial"].upper()})["chosen"] is True
+    chosen = officer.choose_certificate()
+    assert chosen["chosen"] is True and chosen["serial"] == format(cert.serial_number, "x")
+    assert documents.chosen_serial(world.committee_officer) == chosen["serial"]
 
 
 def test_an_applicant_has_no_office_certificate(world):
@@ -115,8 +133,7 @@ def test_the_action_itself_holds_the_rules(world):
     app = _registered(world)
     with pytest.raises(documents.CertificateNotChosen):
         actions.decide(app["id"], world.committee_officer, decision="approve", checklist=checklist("S1"))
-    documents.choose_office_certificate(world.committee_officer,
-                                        documents.serial_of(documents.office_certificate(world.committee_officer)))
+    choose_as(world, world.committee_officer)
     with pytest.raises(actions.InvalidInput) as raised:
         actions.decide(app["id"], world.committee_officer, decision="approve")
     assert raised.value.code == "checklist_incomplete"

@@ -26,14 +26,43 @@ class Staff(Visitor):
     """An officer's or PSC operator's browser: log-in with login and password, then (officers) the
     certificate they sign with."""
 
+    ncalayer = None
+    override = None
+
     def office_login(self, user):
         self.goto("/office/login/", shot="office-1-login")
         self.page.fill("#id_username", user.username)
         self.page.fill("#id_password", PASSWORD)
         self.click("main form button[type=submit]")
         if "/office/certificate/" in self.page.url:
+            # The certificate for this log-in: NCALayer (the stand-in holding the officer's own EDS) signs the
+            # page's one-time challenge; the page sends the CMS and goes on to the queue.
             self.shot("office-2-certificate")
-            self.click("main form button[type=submit]")
+            with self.page.expect_navigation(url=lambda url: "/office/certificate/" not in url):
+                self.page.click("main form[data-ncalayer=sign] button[type=submit]")
+            self.check()
+
+    def sign_awaiting(self, app_id) -> int:
+        """On the request's page, sign through NCALayer every document awaiting this officer's signature."""
+        signed = 0
+        while True:
+            self.goto(f"/office/requests/{app_id}/")
+            forms = self.page.locator("#to-sign form[data-ncalayer=sign]")
+            if forms.count() == 0:
+                return signed
+            with self.page.expect_navigation(url=lambda url: f"/office/requests/{app_id}/" in url):
+                forms.first.locator("button[type=submit]").click()
+            self.check()
+            signed += 1
+
+    def finish(self):
+        try:
+            super().finish()
+        finally:
+            if self.override is not None:
+                self.override.disable()
+            if self.ncalayer is not None:
+                self.ncalayer.__exit__(None, None, None)
 
     def act(self, value):
         self.click(f"button[name=action][value={value}]")
@@ -49,7 +78,16 @@ class Staff(Visitor):
 
 
 def _staff(chromium, web, lang, user) -> Staff:
+    """A staff member's browser; an officer's computer runs NCALayer (the stand-in) holding their own EDS."""
+    from django.test import override_settings
+
+    from conftest import CURRENT
+
     staff = Staff(chromium, web.url, lang)
+    if user.kind == "officer":
+        staff.ncalayer = signer_for(CURRENT["world"], user)
+        staff.override = override_settings(ELICENSE_NCALAYER_URL=staff.ncalayer.__enter__())
+        staff.override.enable()
     staff.office_login(user)
     return staff
 
@@ -128,10 +166,13 @@ def test_s2_at_the_psc_desk_then_clerk_head_unit_head_executor_head(chromium, we
         if step == "approve":
             person.page.check("input[name='req-plan-conformity'][value=met]")
         person.act(step)
+        if step == "sign_result":  # the order is the head's: signed with their own EDS through NCALayer
+            assert person.sign_awaiting(app.pk) == 1
         person.finish()
     app.refresh_from_db()
     assert app.status == "completed" and app.result_kind == "order"
-    assert app.documents.get(kind="order").pdf
+    order = app.documents.get(kind="order")
+    assert order.pdf and order.pdf_sha256 and order.signer == w.head
 
 
 @pytest.mark.parametrize("lang", langs("kk"))
@@ -165,7 +206,9 @@ def test_paper_s1_application_entered_by_an_officer(chromium, web, world, lang):
     officer.act("approve")
     app.refresh_from_db()
     assert app.status == "completed" and app.result_kind == "licence"
+    assert officer.sign_awaiting(app.pk) == 1
     officer.open_request(app.pk, shot="office-12-licence")
+    assert app.documents.get(kind="licence").pdf_sha256
     officer.finish()
 
 

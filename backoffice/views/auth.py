@@ -1,8 +1,9 @@
 """Log-in and log-out (login and password, P1/C1) and the officer's own signing certificate."""
 from __future__ import annotations
 
+import base64
+
 from cryptography.x509.oid import NameOID
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.forms import AuthenticationForm
@@ -51,12 +52,8 @@ def logout_view(request):
     return redirect("backoffice:login")
 
 
-def _certificate_facts(user) -> dict | None:
-    """The officer's signing certificate (demo: issued from the demo PKI, documents.keys)."""
-    cert = documents.office_certificate(user)
-    if cert is None:
-        return None
-
+def _certificate_facts(cert) -> dict:
+    """What the page shows of the certificate the officer chose (their own EDS; the server keeps its public part)."""
     def attr(oid):
         values = cert.subject.get_attributes_for_oid(oid)
         return values[0].value if values else ""
@@ -71,21 +68,33 @@ def _certificate_facts(user) -> dict | None:
 
 @staff_required
 def certificate(request):
+    """The officer chooses their certificate for this log-in: NCALayer signs a one-time challenge with the sign
+    key (or, without JavaScript, any tool does and the CMS is pasted); documents.actions checks it."""
     next_url = request.POST.get("next") or request.GET.get("next") or reverse("backoffice:queue")
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
         next_url = reverse("backoffice:queue")
-    facts = _certificate_facts(request.user) if request.user.kind != User.Kind.ADMINISTRATOR else None
-    if request.method == "POST" and facts:
+    user = request.user
+    signs = user.kind == User.Kind.OFFICER
+    if request.method == "POST" and signs:
         try:
-            documents.choose_office_certificate(request.user, facts["serial"])
+            documents.choose_office_certificate(user, request.POST.get("challenge", ""),
+                                                documents.decode_cms(request.POST.get("cms_b64", "")))
         except DomainError as err:
             messages.error(request, err.message)
         else:
             messages.success(request, _("Your certificate is chosen: the results you decide are signed with it."))
             return redirect(next_url)
-    return render(request, "backoffice/certificate.html", {
-        "facts": facts, "next": next_url, "chosen": documents.chosen_serial(request.user) if facts else "",
-        "demo": getattr(settings, "ELICENSE_DEMO_OFFICER_KEYS", True)})
+    context = {"next": next_url, "signs": signs, "facts": None, "chosen": ""}
+    if signs:
+        chosen = documents.chosen_serial(user)
+        cert = documents.office_certificate(user) if chosen else None
+        challenge = documents.issue_challenge(user)
+        context.update({
+            "chosen": chosen, "facts": _certificate_facts(cert) if cert is not None else None,
+            "challenge": challenge, "iin": user.iin, "bin": documents.provider_bin(user),
+            "payload_b64": base64.b64encode(documents.challenge_bytes(challenge)).decode("ascii"),
+        })
+    return render(request, "backoffice/certificate.html", context)
 
 
 def _certificate_chosen(request) -> bool:

@@ -11,7 +11,7 @@ from applications.models import Application
 from applications.queries import visible
 from backoffice import sla
 from backoffice.views.access import OFFICE_LANES, is_admin, staff_required
-from portal.labels import LANES, STEPS, localized
+from portal.labels import LANES, RESULT_KINDS, STEPS, localized
 from services import registry
 from services.labels import bpmn_labels
 from workflow.models import WorkTask
@@ -82,8 +82,13 @@ def queue(request):
         rows.append({"task": t, "app": t.application, "step": STEPS.get(t.action_kind) or labels.get(t.name, t.name),
                      "lane": OFFICE_LANES.get(t.lane) or LANES.get(t.lane, t.lane),
                      "task_sla": sla.for_task(t, now), "app_sla": sla.for_application(t.application, now)})
+    from applications.models import ResultDocument
+
+    to_sign = list(ResultDocument.objects.filter(signer=user, pdf_sha256="").select_related("application")
+                   .order_by("issued_at")[:100])  # result documents awaiting this officer's own signature
     return render(request, "backoffice/queue.html", {
         "rows": rows, "f": f, **_filter_options(user), "roles": _role_names(user), "section": "queue",
+        "to_sign": [{"d": d, "kind": RESULT_KINDS.get(d.kind, d.kind)} for d in to_sign],
         "unit_name": localized(user.provider_unit, "name") if user.provider_unit_id else ""})
 
 

@@ -139,6 +139,7 @@ def request_detail(request, application_id):
         "attachments": [{"a": a, "name": documents.get(a.document_code, a.document_code)}
                         for a in app.attachments.order_by("uploaded_at")],
         "results": [{"d": d, "kind": RESULT_KINDS.get(d.kind, d.kind)} for d in app.documents.order_by("issued_at")],
+        "to_sign": _to_sign(request, app),
         "exchanges": ExchangeLog.objects.filter(application=app).order_by("at", "id")[:200],
         "signature": _signature_report(app, request.user),
         "history": _history(app),
@@ -149,6 +150,69 @@ def request_detail(request, application_id):
         "section": "queue",
     }
     return render(request, "backoffice/request.html", context)
+
+
+def _to_sign(request, app) -> list[dict]:
+    """The request's documents awaiting the current officer's own signature, each with the bytes to sign (or why
+    they cannot be had yet: no certificate chosen in this log-in)."""
+    import base64
+
+    from documents import actions as documents
+
+    rows = []
+    user = request.user
+    for d in app.documents.filter(signer=user, pdf_sha256="").order_by("issued_at"):
+        row = {"d": d, "kind": RESULT_KINDS.get(d.kind, d.kind), "payload_b64": "", "problem": ""}
+        try:
+            session, payload = documents.signing_request(d, user)
+        except DomainError as err:
+            row["problem"] = _message(err)
+        else:
+            row.update(payload_b64=base64.b64encode(payload).decode("ascii"), sha256=session.digest,
+                       serial=session.serial, iin=user.iin, bin=documents.provider_bin(user))
+        rows.append(row)
+    return rows
+
+
+@staff_required
+def document_to_sign(request, application_id, number):
+    """The bytes the officer signs for a document (no JavaScript: signed with another tool, the CMS pasted)."""
+    from django.http import HttpResponse
+
+    from applications.models import ResultDocument
+    from documents import actions as documents
+
+    app = _get(request, application_id)
+    document = get_object_or_404(ResultDocument, application=app, number=number)
+    try:
+        _session, payload = documents.signing_request(document, request.user)
+    except DomainError as err:
+        messages.error(request, _message(err))
+        return redirect("backoffice:request", app.pk)
+    response = HttpResponse(payload, content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition(f"{document.number}.to-sign.bin", "application/octet-stream")
+    return response
+
+
+@require_POST
+@staff_required
+def sign_document(request, application_id, number):
+    """The officer's signature of a result document (the CMS NCALayer made over its bytes, or one pasted);
+    documents.actions.sign_document holds every rule of it."""
+    from applications.models import ResultDocument
+    from documents import actions as documents
+
+    app = _get(request, application_id)
+    document = get_object_or_404(ResultDocument.objects.select_related("signer__provider_unit"), application=app,
+                                 number=number)
+    try:
+        documents.sign_document(document, request.user, documents.decode_cms(request.POST.get("cms_b64", "")))
+    except DomainError as err:
+        messages.error(request, _message(err))
+    else:
+        messages.success(request, _("Signed: %(document)s %(number)s.") % {
+            "document": RESULT_KINDS.get(document.kind, document.kind), "number": document.number})
+    return redirect("backoffice:request", app.pk)
 
 
 def _refusal_texts(app) -> list[str]:

@@ -56,10 +56,10 @@ def backend(request, settings):
 
 
 def _approved_permit(world):
-    """An S4 request decided by the Inspection's officer: a permit issued, its PDF not made yet."""
+    """An S4 request decided by the Inspection's officer: a permit issued, not yet prepared for their signature."""
     api = world.api["person"]
     app = sign(world, api, fill(api, create(api, "S4", "device"), "S4", "device"))
-    app = decide(world.api["inspection_officer"], app)
+    app = decide(world.api["inspection_officer"], app, sign=False)
     assert app["status"] == "completed"
     return ResultDocument.objects.get(application_id=app["id"], kind="permit")
 
@@ -81,20 +81,25 @@ def test_the_pdf_is_made_by_the_worker_after_the_decision_once(world, backend):
     assert document.signer is not None and document.signer.username == world.inspection_officer.username
     assert _queued(backend) == 1
 
-    assert tasks.run_worker(burst=True) == 1
-    document.refresh_from_db()
-    assert len(document.pdf_sha256) == 64 and document.signer_name
-    with document.pdf.open("rb") as handle:
+    from documents.models import SigningSession
+
+    assert tasks.run_worker(burst=True) == 1  # the worker prepares it for the inspector's signature
+    prepared = SigningSession.objects.get(document=document)
+    with prepared.prepared_pdf.open("rb") as handle:
         assert handle.read(5) == b"%PDF-"
-    made = (document.pdf.name, document.pdf_sha256)
+    made = (prepared.pk, prepared.prepared_pdf.name, prepared.digest)
 
     # A second message for the same document (a retry, the sweep) changes nothing.
     from documents.tasks import produce_document
 
     produce_document.enqueue(document.pk)
     assert tasks.run_worker(burst=True) == 1
+    prepared = SigningSession.objects.get(document=document)
+    assert (prepared.pk, prepared.prepared_pdf.name, prepared.digest) == made
+    # The inspector signs it with their own EDS: the signed PDF.
+    world.api["inspection_officer"].sign_document(document.number)
     document.refresh_from_db()
-    assert (document.pdf.name, document.pdf_sha256) == made
+    assert len(document.pdf_sha256) == 64 and document.signer_name
 
 
 @pytest.mark.django_db(transaction=True)
@@ -120,8 +125,12 @@ def test_a_lost_message_is_found_by_the_sweep(world, backend, settings):
     assert ResultDocument.objects.get(pk=document.pk).pdf_sha256 == ""
     settings.ELICENSE_DOCUMENT_SWEEP_AFTER = 0
     produce_missing_documents.enqueue()
-    assert tasks.run_worker(burst=True) == 2  # the sweep, then the document it enqueued
-    assert len(ResultDocument.objects.get(pk=document.pk).pdf_sha256) == 64
+    assert tasks.run_worker(burst=True) == 2  # the sweep, then the document it enqueued (prepared)
+    from documents.models import SigningSession
+
+    assert SigningSession.objects.filter(document=document).exists()
+    produce_missing_documents.enqueue()  # a prepared document waits for its officer: the sweep leaves it
+    assert tasks.run_worker(burst=True) == 1
 
 
 @pytest.mark.django_db(transaction=True)

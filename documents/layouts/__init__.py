@@ -3,9 +3,11 @@ common kind of document (receipt, refusal, refusal receipt). A service's own res
 permit) are laid out in its package (``services/<service>/layouts.py``, its ``LAYOUTS``).
 
 Each layout module defines ``TITLE`` (Kazakh, Russian) and ``build(ctx) -> Layout``;
-``documents.pdf`` draws any layout the same way: Kazakh on the left, Russian
-on the right, a row per field, the legal statement, the QR code and the
-signature stamp. ``ctx`` is a :class:`documents.context.Context`.
+``documents.pdf`` draws any layout the same way: the letterhead (the issuing body), Kazakh on the left
+and Russian on the right, a row per field or a paragraph per text, the signer's position and name, the
+legal statement, the QR code and number on every page and the signature stamp. ``ctx`` is a
+:class:`documents.context.Context`; every value a layout prints is already a person's text (a code is
+printed through its kk/ru label, a date as dd.mm.yyyy in Almaty time, an amount as "21 625 ₸").
 """
 from __future__ import annotations
 
@@ -26,10 +28,29 @@ class Field:
 
 
 @dataclass
+class Text:
+    """A paragraph in both languages: ``body`` (justified), ``centre`` (bold, centred: "БҰЙЫРАМЫН:"),
+    ``item`` (a numbered item of an order: the number is part of the text)."""
+
+    kk: str
+    ru: str
+    style: str = "body"
+
+
+@dataclass
 class Section:
     title: tuple[str, str]
     fields: list[Field] = field(default_factory=list)
     new_page: bool = False
+    texts: list[Text] = field(default_factory=list)  # drawn before the fields
+
+
+@dataclass
+class Signature:
+    """Who signs, as printed at the end of the document: position (kk, ru) and name."""
+
+    position: tuple[str, str]
+    name: str
 
 
 @dataclass
@@ -38,6 +59,11 @@ class Layout:
     subtitle: tuple[str, str] | None = None
     mark: tuple[str, str] | None = None  # e.g. DUPLICATE
     sections: list[Section] = field(default_factory=list)
+    # The issuing body, one line per level (Ministry, Committee, Inspection), each (kk, ru).
+    letterhead: list[tuple[str, str]] = field(default_factory=list)
+    # A line under the title: an order's date, number and city (kk, ru).
+    heading: tuple[str, str] | None = None
+    signature: Signature | None = None
 
 
 LEGAL_STATEMENT = (
@@ -49,12 +75,11 @@ LEGAL_STATEMENT = (
 
 
 def common_tail(ctx) -> list[Field]:
-    """Number, date, issuing body, signer: on every document."""
+    """Number, date and issuing body (the signer signs below: :class:`Signature`)."""
     return [
         Field("Құжаттың нөмірі", "Номер документа", ctx.document.number),
         Field("Берілген күні", "Дата выдачи", ctx.date(ctx.document.issued_at)),
         Field("Берген орган", "Орган, выдавший документ", value_kk=ctx.body[0], value_ru=ctx.body[1]),
-        Field("Қол қойған лауазымды тұлға", "Подписавшее должностное лицо", ctx.signer_name),
     ]
 
 
@@ -72,8 +97,13 @@ def holder(ctx) -> list[Field]:
 
 
 def request_fields(ctx) -> list[Field]:
-    return [
-        Field("Өтінім нөмірі", "Номер заявки", ctx.app.number or ""),
-        Field("Мемлекеттік қызмет", "Государственная услуга", value_kk=ctx.service_name[0],
-              value_ru=ctx.service_name[1]),
-    ]
+    rows = [Field("Өтінім нөмірі", "Номер заявки", ctx.app.number)] if ctx.app.number else []
+    return rows + [Field("Мемлекеттік қызмет", "Государственная услуга", value_kk=ctx.service_name[0],
+                         value_ru=ctx.service_name[1])]
+
+
+def document(ctx, title, sections, **kw) -> Layout:
+    """A layout with the issuing body's letterhead and the signer's signature block."""
+    name = ctx.signer_name if ctx.signer is not None else ""  # the seal: the system's name, no person's
+    return Layout(title=title, sections=sections, letterhead=ctx.letterhead,
+                  signature=Signature(ctx.signer_position, name), **kw)

@@ -7,10 +7,7 @@ from pathlib import Path
 
 from django.test import Client
 
-from documents.keys import _pem
-from documents.models import SigningKey
 from documents.tests import helpers as h
-from integrations import pki as demo_pki
 
 PYHANKO = str(Path(sys.executable).with_name("pyhanko"))
 
@@ -22,11 +19,10 @@ def pyhanko(*args, cwd):
 def test_licence_validates_offline_after_the_officer_certificate_expired(world, settings, tmp_path):
     now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     # The deciding officer's certificate expires one hour after signing.
-    cert, key = demo_pki.issue(world.pki, iin="880101300000", surname="ОФИЦЕР", given_name="ҚЫСҚА", purpose="sign",
-                               role="individual", not_before=now - datetime.timedelta(hours=1),
-                               not_after=now + datetime.timedelta(hours=1))
-    SigningKey.objects.create(label=f"user:{world.committee_officer.pk}", user=world.committee_officer,
-                              certificate_pem=demo_pki.cert_pem(cert).decode(), key_pem=_pem(key))
+    # (the officer's own EDS, held by the test as their NCALayer holds it: the system never has the key)
+    cert = world.officer_certificate(world.committee_officer, not_before=now - datetime.timedelta(hours=1),
+                                     not_after=now + datetime.timedelta(hours=1))
+    world.api["committee_officer"].signing_certificate = cert
     app = h.s1_licence(world, "ru", who="person")
     doc = h.document_of(app, "licence")
     path = tmp_path / "licence.pdf"

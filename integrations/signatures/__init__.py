@@ -18,6 +18,9 @@ Public API::
     is_gost_oid(oid) -> bool, certificate_gost_oid(cert) -> str | None
     subject_identity(cert) -> (iin, bin)
     TrustStore.for_directory(path) -> TrustStore     # cached, reloaded on change
+    TrustStore.chain(cert, extra=()) -> [CA] | None  # issuer .. root; extra: a CMS's CA certificates
+    cms_certificates(cms_der) -> [x509.Certificate]  # every certificate a CMS carries, unverified
+    read_crls(data), distribution_points(cert), issuing_distribution_point(crl)   # crls: PEM or DER
     TrustStore.cached(key, stamp_of, items_of, max_age=0) -> TrustStore   # the same for another source
                                                      # (the database's: integrations.trust.current_store())
 
@@ -27,7 +30,7 @@ Modules, lowest first (a module imports only those above it)::
     canonical      canonical_bytes
     signing        sign_detached
     certificates   NCA conventions: role OIDs, GOST OIDs, subject_identity
-    crls           reading CRL files
+    crls           reading CRLs (PEM or DER), their distribution-point URLs
     trust_store    TrustStore (roots, intermediates, CRLs of a trust directory or of trust items)
     cms            reading the CMS SignedData envelope, signer_certificate
     verify         X509SignatureVerifier
@@ -40,7 +43,8 @@ from __future__ import annotations
 
 from integrations.signatures.canonical import canonical_bytes
 from integrations.signatures.certificates import certificate_gost_oid, is_gost_oid, subject_identity
-from integrations.signatures.cms import signer_certificate
+from integrations.signatures.cms import cms_certificates, signer_certificate
+from integrations.signatures.crls import distribution_points, issuing_distribution_point, read_crls
 from integrations.signatures.reasons import REASON_MESSAGES, REASONS, CheckResult
 from integrations.signatures.signing import sign_detached
 from integrations.signatures.trust_store import TrustStore
@@ -54,6 +58,10 @@ __all__ = [
     "X509SignatureVerifier",
     "canonical_bytes",
     "certificate_gost_oid",
+    "cms_certificates",
+    "distribution_points",
+    "issuing_distribution_point",
+    "read_crls",
     "is_gost_oid",
     "sign_detached",
     "signer_certificate",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from asn1crypto import cms as asn1_cms
+from asn1crypto import tsp as _asn1_tsp  # noqa: F401 - registers "tst_info" in ContentType before any CMS is read
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
@@ -35,7 +36,8 @@ class _CmsError(Exception):
 
 
 def _parse_cms(cms_der: bytes):
-    """Read the CMS envelope (asn1crypto); returns the pieces to verify with cryptography."""
+    """Read the CMS envelope (asn1crypto); returns the pieces to verify with cryptography, and the other
+    certificates it carries (unverified)."""
     if not isinstance(cms_der, (bytes, bytearray, memoryview)) or not cms_der:
         raise _CmsError("malformed", error="empty")
     info = asn1_cms.ContentInfo.load(bytes(cms_der), strict=True)
@@ -82,7 +84,31 @@ def _parse_cms(cms_der: bytes):
     # The signature covers the DER of the attributes as a SET OF (tag 0x31), not as [0] IMPLICIT.
     raw = signed_attrs.dump()
     signed_attrs_der = b"\x31" + raw[1:]
-    return cert, si, digest_cls, sig_oid, signed_attrs_der, message_digest, signing_time, attached
+    others = [c for c in _certificates(signed) if c != cert]  # e.g. the signer's CA chain
+    return cert, si, digest_cls, sig_oid, signed_attrs_der, message_digest, signing_time, attached, others
+
+
+def cms_certificates(cms_der: bytes) -> list[x509.Certificate]:
+    """Every X.509 certificate a CMS SignedData carries (the signer's and, from NCALayer or ``openssl cms
+    -certfile``, its CA chain), unverified; [] if it cannot be read."""
+    try:
+        info = asn1_cms.ContentInfo.load(bytes(cms_der), strict=True)
+        if info["content_type"].dotted != "1.2.840.113549.1.7.2":
+            return []
+        return _certificates(info["content"])
+    except Exception:  # noqa: BLE001 - untrusted input: unreadable is none
+        return []
+
+
+def _certificates(signed) -> list[x509.Certificate]:
+    out = []
+    for choice in signed["certificates"] or ():
+        if choice.name == "certificate":
+            try:
+                out.append(x509.load_der_x509_certificate(choice.chosen.dump()))
+            except ValueError:
+                continue
+    return out
 
 
 def signer_certificate(cms_der: bytes) -> x509.Certificate | None:

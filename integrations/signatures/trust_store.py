@@ -18,7 +18,7 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 
 from integrations.signatures.certificates import _ext, certificate_gost_oid
-from integrations.signatures.crls import CRL_SUFFIXES, _read_crls
+from integrations.signatures.crls import CRL_SUFFIXES, _read_crls, unsupported_scope
 
 log = logging.getLogger("integrations.signatures")  # the logger name of the former single module
 
@@ -36,6 +36,49 @@ class _CA:
     is_root: bool
     issuer_fp: bytes | None  # None for a root
     crl: x509.CertificateRevocationList | None = None
+    from_cms: bool = False  # an intermediate the signature carried: used for that check only, never stored
+    issuer_ref: _CA | None = None  # for from_cms: its issuer (a CA of the store or another from_cms one)
+
+
+MAX_PATH = 8  # CA certificates on a path, root included
+LEARNED_MAX = 512  # intermediates from signatures remembered per store (their checks, not their trust)
+
+
+def is_ca_certificate(cert: x509.Certificate) -> bool:
+    """basicConstraints CA (critical or not) and, when a key usage is present, keyCertSign."""
+    bc = _ext(cert, x509.BasicConstraints)
+    if bc is None or not bc.ca:
+        return False
+    ku = _ext(cert, x509.KeyUsage)
+    return ku is None or ku.key_cert_sign
+
+
+def crl_is_newer(new: x509.CertificateRevocationList, old: x509.CertificateRevocationList | None) -> bool:
+    """``new`` supersedes ``old`` of the same CA: a higher CRL number when both have one, else a later
+    thisUpdate."""
+    if old is None:
+        return True
+    numbers = [_crl_number(c) for c in (new, old)]
+    if None not in numbers and numbers[0] != numbers[1]:
+        return numbers[0] > numbers[1]
+    return new.last_update_utc > old.last_update_utc
+
+
+def _crl_number(crl: x509.CertificateRevocationList) -> int | None:
+    try:
+        return crl.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
+    except (x509.ExtensionNotFound, ValueError):
+        return None
+
+
+def crl_signed_by(crl: x509.CertificateRevocationList, cert: x509.Certificate) -> bool:
+    """The CRL names ``cert``'s subject as its issuer and ``cert``'s key signed it."""
+    if crl.issuer != cert.subject:
+        return False
+    try:
+        return crl.is_signature_valid(cert.public_key())
+    except (UnsupportedAlgorithm, TypeError, ValueError):
+        return False
 
 
 class TrustStore:
@@ -43,7 +86,8 @@ class TrustStore:
 
         <dir>/roots/          trusted root CA certificates (PEM or DER; a PEM file may hold several)
         <dir>/intermediates/  issuing CA certificates; used only if they chain to a root
-        <dir>/crls/           CRLs (PEM or DER) of the roots and of the intermediates
+        <dir>/crls/           CRLs (PEM or DER) of the roots and of the intermediates — also of intermediates the
+                              store does not hold, for the CA certificates a signature carries (:meth:`chain`)
 
     Everything else (``private/``, ``users/``, other files) is ignored. Files
     whose names start with ``.`` or end with ``.tmp`` are ignored too.
@@ -70,6 +114,10 @@ class TrustStore:
         self.by_subject: dict[x509.Name, list[_CA]] = {}
         self.problems: list[str] = []
         self.items: list[tuple[str, str, bytes]] = []
+        # Every CRL read, by issuer name, newest first: those of a CA the store does not hold wait for that CA
+        # to come inside a signature (its CRL is then matched by name and verified signature).
+        self.crls_by_issuer: dict[x509.Name, list[x509.CertificateRevocationList]] = {}
+        self._learned: dict[bytes, _CA] = {}  # DER fingerprint -> a verified CMS intermediate (with its CRL)
 
     # -- cache --
     @staticmethod
@@ -204,20 +252,25 @@ class TrustStore:
                     progress = True
         for cert in pending:
             store.problems.append(f"intermediate {cert.subject.rfc4514_string()}: does not chain to a root, skipped")
-        # CRLs: attach each to the CA whose key signed it; keep the newest per CA.
+        # CRLs: attach each to the CA whose key signed it (issuer name and signature); keep the newest per CA.
+        # A CRL whose issuer name is no CA of the store is kept for an intermediate a signature may carry.
         for crl in crls:
+            scope = unsupported_scope(crl)
+            if scope:
+                store.problems.append(f"CRL of {crl.issuer.rfc4514_string()}: {scope}, not used")
+                continue
+            store.crls_by_issuer.setdefault(crl.issuer, []).append(crl)
+            candidates = store.by_subject.get(crl.issuer, ())
             attached = False
-            for ca in store.by_subject.get(crl.issuer, ()):
-                try:
-                    ok = crl.is_signature_valid(ca.cert.public_key())
-                except (UnsupportedAlgorithm, TypeError, ValueError):
-                    ok = False
-                if ok:
+            for ca in candidates:
+                if crl_signed_by(crl, ca.cert):
                     attached = True
-                    if ca.crl is None or crl.last_update_utc > ca.crl.last_update_utc:
+                    if crl_is_newer(crl, ca.crl):
                         ca.crl = crl
-            if not attached:
+            if candidates and not attached:
                 store.problems.append(f"CRL of {crl.issuer.rfc4514_string()}: no trusted CA signed it, skipped")
+        for listed in store.crls_by_issuer.values():
+            listed.sort(key=lambda c: (_crl_number(c) or -1, c.last_update_utc), reverse=True)
         for problem in store.problems:
             log.warning("trust store %s: %s", store.source, problem)
         return store
@@ -246,6 +299,63 @@ class TrustStore:
     def path_from(self, ca: _CA) -> list[_CA]:
         """``ca`` and its issuers up to the root."""
         path = [ca]
-        while not path[-1].is_root and len(path) < 8:
-            path.append(self.cas[path[-1].issuer_fp])
+        while not path[-1].is_root and len(path) < MAX_PATH:
+            last = path[-1]
+            path.append(last.issuer_ref if last.from_cms else self.cas[last.issuer_fp])
         return path
+
+    def chain(self, cert: x509.Certificate, extra: Iterable[x509.Certificate] = ()) -> list[_CA] | None:
+        """The CAs from ``cert``'s issuer up to a trusted root, or None.
+
+        The issuer is a CA of the store, or one of ``extra`` (the certificates a CMS carries): such an
+        intermediate is used only if it is a CA certificate whose signature chains, through the store or
+        through other ``extra`` certificates, to a trusted root — it is never trusted on its own and never
+        added to the store. Its CRL is the newest CRL of the store with its subject as issuer and its key's
+        signature. Path length constraints of every CA on the path are honoured."""
+        extra = [c for c in extra if is_ca_certificate(c)]
+        issuer = self._issuer_of(cert, extra, depth=0)
+        if issuer is None:
+            return None
+        path = self.path_from(issuer)
+        for below, ca in enumerate(path):  # `below`: CA certificates between this CA and the end entity
+            bc = _ext(ca.cert, x509.BasicConstraints)
+            if bc is not None and bc.path_length is not None and below > bc.path_length:
+                return None
+        return path
+
+    def _issuer_of(self, cert: x509.Certificate, extra: list[x509.Certificate], depth: int) -> _CA | None:
+        found = self._find_issuer(cert)
+        if found is not None or depth >= MAX_PATH - 1:
+            return found
+        for candidate in extra:
+            if candidate.subject != cert.issuer or candidate is cert:
+                continue
+            if certificate_gost_oid(candidate):
+                continue
+            try:
+                cert.verify_directly_issued_by(candidate)
+            except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
+                continue
+            learned = self._learn(candidate, extra, depth)
+            if learned is not None:
+                return learned
+        return None
+
+    def _learn(self, candidate: x509.Certificate, extra: list[x509.Certificate], depth: int) -> _CA | None:
+        """``candidate`` (a CA certificate from a signature) as a CA of this check, if it chains to a root."""
+        fp = candidate.fingerprint(hashes.SHA256())
+        if fp in self.cas:
+            return self.cas[fp]
+        known = self._learned.get(fp)
+        if known is not None:
+            return known
+        issuer = self._issuer_of(candidate, [c for c in extra if c is not candidate], depth + 1)
+        if issuer is None:
+            return None
+        crl = next((c for c in self.crls_by_issuer.get(candidate.subject, ()) if crl_signed_by(c, candidate)), None)
+        ca = _CA(cert=candidate, fingerprint=fp, is_root=False, issuer_fp=issuer.fingerprint, crl=crl,
+                 from_cms=True, issuer_ref=issuer)
+        if len(self._learned) >= LEARNED_MAX:
+            self._learned.clear()
+        self._learned[fp] = ca
+        return ca

@@ -40,6 +40,16 @@ def _load_cert(data: bytes | str) -> x509.Certificate:
     return x509.load_der_x509_certificate(data)
 
 
+def _chain_after(data: bytes | str) -> list[x509.Certificate]:
+    """The certificates after the first in a PEM text (the chain a client may send with its certificate):
+    intermediates, used only if they chain to a trusted root."""
+    if isinstance(data, str):
+        data = data.encode("ascii")
+    if data.count(b"-----BEGIN CERTIFICATE-----") < 2:
+        return []
+    return x509.load_pem_x509_certificates(data)[1:]
+
+
 class X509SignatureVerifier:
     """Checks NCA-style certificates and detached CMS signatures against the trust store.
 
@@ -77,16 +87,18 @@ class X509SignatureVerifier:
         purpose: Literal["sign", "auth"],
         at: dt.datetime,
     ) -> CheckResult:
-        """Step C3 for a certificate (PEM or DER) the applicant chose."""
+        """Step C3 for a certificate (PEM or DER) the applicant chose; a PEM text may carry its CA chain after it."""
         if purpose not in ("sign", "auth"):
             raise ValueError("purpose must be 'sign' or 'auth'")
         try:
             cert = _load_cert(cert_pem)
+            extra = _chain_after(cert_pem)
         except (ValueError, TypeError, UnicodeError) as exc:
             return _fail("malformed", error=str(exc))
-        return self._check(cert, applicant_iin, applicant_bin, purpose, _aware(at))
+        return self._check(cert, applicant_iin, applicant_bin, purpose, _aware(at), extra)
 
-    def _check(self, cert, applicant_iin, applicant_bin, purpose, at) -> CheckResult:
+    def _check(self, cert, applicant_iin, applicant_bin, purpose, at, extra=()) -> CheckResult:
+        """``extra``: the other certificates the CMS carries (intermediates used only if they chain to a root)."""
         try:
             iin, bin_ = subject_identity(cert)
         except ValueError as exc:  # an undecodable subject
@@ -98,10 +110,10 @@ class X509SignatureVerifier:
             return _fail("gost_not_supported", iin, bin_, algorithm=gost, **base)
 
         store = self.trust_store()
-        issuer = store._find_issuer(cert)
-        if issuer is None:
+        path = store.chain(cert, extra)
+        if path is None:
             return _fail("untrusted_chain", iin, bin_, issuer=cert.issuer.rfc4514_string(), **base)
-        path = store.path_from(issuer)
+        issuer = path[0]
         for ca in path:
             if not ca.cert.not_valid_before_utc <= at <= ca.cert.not_valid_after_utc:
                 return _fail(
@@ -114,7 +126,7 @@ class X509SignatureVerifier:
             return _fail("expired", iin, bin_, not_after=cert.not_valid_after_utc.isoformat(), **base)
 
         # Revocation: the leaf against its issuer's CRL, each intermediate against its issuer's.
-        subjects = [(cert, issuer)] + [(ca.cert, store.cas[ca.issuer_fp]) for ca in path if not ca.is_root]
+        subjects = [(cert, issuer)] + [(path[i].cert, path[i + 1]) for i in range(len(path) - 1)]
         for subject, ca in subjects:
             crl = ca.crl
             if crl is None:
@@ -189,7 +201,7 @@ class X509SignatureVerifier:
             return _fail(exc.reason, **exc.details)
         except Exception as exc:  # noqa: BLE001 - any parse failure of untrusted input is "malformed"
             return _fail("malformed", error=f"{type(exc).__name__}: {exc}")
-        cert, signer_info, digest_cls, sig_oid, signed_attrs_der, message_digest, signing_time, attached = parsed
+        cert, signer_info, digest_cls, sig_oid, signed_attrs_der, message_digest, signing_time, attached, extra = parsed
 
         try:
             iin, bin_ = subject_identity(cert)
@@ -213,6 +225,6 @@ class X509SignatureVerifier:
         except (UnsupportedAlgorithm, _CmsError) as exc:
             return _fail("unsupported_algorithm", iin, bin_, error=str(exc), **details)
 
-        result = self._check(cert, applicant_iin, applicant_bin, purpose, at)
+        result = self._check(cert, applicant_iin, applicant_bin, purpose, at, extra)
         return CheckResult(result.valid, result.reason, result.subject_iin, result.subject_bin,
                            {**result.details, **details})

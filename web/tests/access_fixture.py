@@ -58,12 +58,25 @@ class _World:
         for name, user in users.items():
             setattr(self, name, user)
         self.api = {name: Api(user) for name, user in users.items()}
+        for api in self.api.values():
+            api.world = self
+
+    def officer_certificate(self, user, *, purpose="sign", role="signing_right", **kw):
+        """The officer's own EDS, held by the test (the system holds no officer key)."""
+        unit = user.provider_unit
+        return self.certificate(user, purpose=purpose, role=role, bin=unit.signing_bin, org=unit.name_ru, **kw)
+
+    def sign_pending(self, application_id):
+        from conftest import sign_pending
+
+        return sign_pending(self, application_id)
 
     def certificate(self, user, *, purpose="sign", role=None, **kw):
         from integrations import pki as demo_pki
 
         role = role or ("first_head" if user.bin else "individual")
-        cert, _ = demo_pki.issue(self.pki, iin=user.iin, bin=user.bin or None, org=user.organisation_name or None,
+        cert, _ = demo_pki.issue(self.pki, iin=user.iin, bin=kw.pop("bin", user.bin or None),
+                                 org=kw.pop("org", user.organisation_name or None),
                                  surname=user.last_name or "DEMO", given_name=user.first_name or "DEMO",
                                  purpose=purpose, role=role, key=self.key, **kw)
         return cert
@@ -88,7 +101,7 @@ def _people() -> dict:
             user.groups.add(Group.objects.get_or_create(name=name)[0])
         return user
 
-    return {
+    people = {
         "person": make("person", kind="applicant", iin=PERSON["iin"], last_name=PERSON["last_name"],
                        first_name=PERSON["first_name"], portal_registered_at=now),
         "company_head": make("company", kind="applicant", iin=COMPANY["head_iin"], bin=COMPANY["bin"],
@@ -103,6 +116,12 @@ def _people() -> dict:
         "psc": make("psc", kind="psc_operator"),
         "admin": make("admin", kind="administrator", is_staff=True, is_superuser=True),
     }
+    from conftest import officer_iin
+
+    for n, user in enumerate((u for u in people.values() if u.kind == "officer"), start=1):
+        user.iin = officer_iin(n)  # an officer signs with their own EDS, which names their IIN
+        user.save(update_fields=["iin"])
+    return people
 
 
 ROLE_USER = {"applicant": "person", "other_applicant": "company_head", "committee": "committee_officer",
@@ -110,14 +129,22 @@ ROLE_USER = {"applicant": "person", "other_applicant": "company_head", "committe
              "unit_head": "unit_head", "executor": "executor", "psc": "psc", "admin": "admin"}
 
 
-def _session(user) -> str:
+def _session(w, user) -> str:
+    import base64
+    import re
+
     from django.conf import settings
     from django.test import Client
 
     client = Client()
     client.force_login(user)
-    if user.kind == User.Kind.OFFICER:  # the back office asks an officer to confirm the signing certificate first
-        assert client.post("/office/certificate/", {"next": "/office/"}).status_code == 302
+    if user.kind == User.Kind.OFFICER:  # the back office asks an officer to choose the signing certificate first
+        html = client.get("/office/certificate/").content.decode()
+        challenge = re.search(r'name="challenge" value="([^"]+)"', html).group(1)
+        payload = base64.b64decode(re.search(r'data-payload="([^"]+)"', html).group(1))
+        cms = base64.b64encode(sign_detached(payload, w.officer_certificate(user), w.key)).decode()
+        assert client.post("/office/certificate/", {"next": "/office/", "challenge": challenge,
+                                                    "cms_b64": cms}).status_code == 302
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
@@ -162,7 +189,7 @@ def build(pki, key) -> Matrix:
     m = Matrix()
     m.users = {role: users[name] for role, name in ROLE_USER.items()}
     m.tokens = {role: ApiToken.issue(user) for role, user in m.users.items()}
-    m.sessions = {role: _session(user) for role, user in m.users.items()}
+    m.sessions = {role: _session(w, user) for role, user in m.users.items()}
 
     s = m.subjects
     # A's portal requests at each of the applicant's steps (S4: the Almaty Inspection's; S1: the Committee's).

@@ -37,7 +37,9 @@ def signer_for(world, user):
 
     with tempfile.TemporaryDirectory() as keys:
         for purpose in ("auth", "sign"):
-            cert = world.certificate(user, purpose=purpose)
+            # an officer's own EDS: an employee certificate of the provider's BIN with the right to sign
+            issue = world.officer_certificate if getattr(user, "kind", "") == "officer" else world.certificate
+            cert = issue(user, purpose=purpose)
             data = pkcs12.serialize_key_and_certificates(
                 f"{user.username}_{purpose}".encode(), world.key, cert, None, BestAvailableEncryption(KEY_PASSWORD.encode()))
             Path(keys, f"{user.username}_{purpose}.p12").write_bytes(data)
@@ -168,16 +170,20 @@ class Visitor:
         self.page.set_input_files("#file", files=[{"name": f"{code}.pdf", "mimeType": "application/pdf", "buffer": PDF}])
         self.click("button[name=action][value=attach]")
 
-    def pay_at_gateway(self):
-        """The payer at the gateway simulator's page: opens it, pays (its API), comes back and checks."""
+    def pay_at_gateway(self, card="4444 3333 2222 1111"):
+        """The payer at the gateway simulator's page, as a person pays: follows the portal's link, types the
+        card's details, clicks "Pay" and is sent back to the portal, which asks the gateway at once."""
         self.click("button[name=action][value=start]")
-        href = self.page.get_attribute("a[href*='/pay/']", "href")
-        back = self.page.url
-        self.page.goto(href)  # the gateway's payer page (state: started); not ours, not checked
-        answer = self.page.request.post(f"{href}/pay")
-        assert answer.ok, answer.text()
-        self.goto(back)
-        self.click("button[name=action][value=check]")
+        with self.page.expect_navigation():  # the gateway's payer page (not ours: not checked), in our language
+            self.page.click("a[href*='/pay/']")
+        assert self.page.get_attribute("html", "lang") == self.lang, self.page.content()[:2000]
+        self.shot("gateway")
+        self.page.fill("#card_number", card)
+        self.page.fill("#expiry", "12/30")
+        self.page.fill("#cvc", "123")
+        with self.page.expect_navigation(url=lambda url: "/portal/" in url):
+            self.page.click("form[action*='/pay/'][action*='/pay?'] button[type=submit]")
+        self.check()
 
     def finish(self):
         assert not self.problems, "\n".join(self.problems)

@@ -37,9 +37,31 @@ def _real_trust_dir(directory: Path) -> Path:
     return directory
 
 
+def _real_seal_and_tsa(seal_dir: Path, tsa_dir: Path) -> None:
+    """The system's own seal and TSA certificate (EC, fast) as a real CA would issue them: not demo material."""
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+
+    now = dt.datetime.now(dt.UTC)
+    for folder, name, tsa in ((seal_dir, "seal", False), (tsa_dir, "tsa", True)):
+        key = ec.generate_private_key(ec.SECP256R1())
+        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"E-licensing {name}"),
+                             x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Test NCA")])
+        builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+                   .serial_number(2).not_valid_before(now).not_valid_after(now + dt.timedelta(days=30))
+                   .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
+                                                data_encipherment=False, key_agreement=False, key_cert_sign=False,
+                                                crl_sign=False, encipher_only=False, decipher_only=False), critical=True))
+        if tsa:
+            builder = builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{name}.pem").write_bytes(builder.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM))
+        (folder / f"{name}.key.pem").write_bytes(key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+
+
 def production_environment(tmp_path: Path) -> dict:
     trust = _real_trust_dir(tmp_path / "trust")
-    (tmp_path / "tsa").mkdir()
+    _real_seal_and_tsa(tmp_path / "seal", tmp_path / "tsa")
     return {
         "ELICENSE_ENV": "production",
         "ELICENSE_SECRET_KEY": SECRET,
@@ -47,6 +69,7 @@ def production_environment(tmp_path: Path) -> dict:
         "ELICENSE_ALLOWED_HOSTS": "elicense.example.kz",
         "ELICENSE_TRUST_DIR": str(trust),
         "ELICENSE_TSA_DIR": str(tmp_path / "tsa"),
+        "ELICENSE_SEAL_DIR": str(tmp_path / "seal"),
         "ELICENSE_DEMO_OFFICER_KEYS": "0",
         "ELICENSE_REGISTRY_SECRET": secrets.token_hex(16),
         "ELICENSE_PAYMENTS_SECRET": secrets.token_hex(16),
@@ -65,6 +88,7 @@ def production(settings, tmp_path):
     settings.ALLOWED_HOSTS = ["elicense.example.kz"]
     settings.ELICENSE_TRUST_DIR = Path(env["ELICENSE_TRUST_DIR"])
     settings.ELICENSE_TSA_DIR = env["ELICENSE_TSA_DIR"]
+    settings.ELICENSE_SEAL_DIR = env["ELICENSE_SEAL_DIR"]
     settings.ELICENSE_DEMO_OFFICER_KEYS = "0"
     for name in ("ELICENSE_REGISTRY_SECRET", "ELICENSE_PAYMENTS_SECRET", "ELICENSE_DOCUMENTS_SECRET"):
         setattr(settings, name, env[name])
@@ -127,8 +151,39 @@ def test_a_trust_store_with_a_private_folder_or_demo_keys_is_refused(production)
 
 
 def test_a_tsa_key_in_the_demo_pki_is_refused(production, pki):
-    production.ELICENSE_TSA_DIR = str(pki.directory / "tsa")
-    assert _ids(check_production()) == [("elicense.E007", "ELICENSE_TSA_DIR")]
+    production.ELICENSE_TSA_DIR = str(pki.directory / "tsa")  # no TSA there, or the demo PKI's: refused either way
+    assert _ids(check_production()) == [("elicense.E007", "ELICENSE_TSA_DIR"), ("elicense.E013", "ELICENSE_TSA_CERT")]
+
+
+def test_production_needs_the_system_seal_and_a_tsa(production, tmp_path):
+    """The seal and the TSA are configured key material of their own (documents.seal, ADR 0018)."""
+    production.ELICENSE_SEAL_DIR = str(tmp_path / "nowhere")
+    errors = check_production()
+    assert _ids(errors) == [("elicense.E012", "ELICENSE_SEAL_CERT")]
+    assert "is missing" in errors[0].msg and "ELICENSE_SEAL_KEY" in errors[0].hint
+    production.ELICENSE_SEAL_DIR = str(tmp_path / "seal")
+    production.ELICENSE_TSA_DIR = str(tmp_path / "no-tsa")
+    assert _ids(check_production()) == [("elicense.E013", "ELICENSE_TSA_CERT")]
+    production.ELICENSE_TSA_URL = "https://tsa.example.kz/tsp"  # an external RFC 3161 TSA instead
+    assert _ids(check_production()) == []
+    production.ELICENSE_SEAL_PKCS11_URI = "pkcs11:token=seal;object=seal"  # documented, not supported: refused
+    (error,) = check_production()
+    assert error.id == "elicense.E012" and "not supported" in error.msg
+
+
+def test_production_refuses_a_demo_seal_and_tsa(db, production, tmp_path, settings):
+    from django.core.management import call_command
+
+    settings.ELICENSE_TRUST_STORE = "directory"  # no database here: the own CA's root goes into the folder
+    settings.ELICENSE_TRUST_DIR = tmp_path / "trust"
+    call_command("make_demo_seal", "--dir", str(tmp_path / "demo-seal"), stdout=open(os.devnull, "w"))
+    production.ELICENSE_SEAL_DIR = str(tmp_path / "demo-seal")
+    production.ELICENSE_TSA_DIR = ""
+    errors = check_production()
+    # The seal and the TSA are demo material, and the trust folder now trusts the demo seal's own CA.
+    assert _ids(errors) == [("elicense.E006", "ELICENSE_TRUST_DIR"), ("elicense.E012", "ELICENSE_SEAL_CERT"),
+                            ("elicense.E013", "ELICENSE_TSA_CERT")]
+    assert all("demo material" in e.msg for e in errors if e.id != "elicense.E006")
 
 
 def _run(command, env, timeout=60):

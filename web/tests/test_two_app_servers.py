@@ -139,7 +139,7 @@ def _wait_ready(process: Process, port: int, deadline: float):
 def _prepare(pki):
     """Reference data, the applicant (known to the registry simulator) and the Inspection's officer, their tokens,
     and the applicant's signing certificate; the TSA's key made now, so that every copy of the PKI folder has it."""
-    from documents.keys import tsa_identity
+    from documents.seal import tsa_identity
 
     load_reference_data()
     applicant = User.objects.create_user(

@@ -1,25 +1,28 @@
-"""DEMO ONLY: issue, from the demo PKI in ELICENSE_TRUST_DIR, a signing key for every officer and PSC
-operator who has none, the system seal and the timestamp authority's certificate.
-
-Without this command they are issued on first use (the first result an officer signs); running it after
-``load_demo`` makes the first signatures as fast as the others. Production officers sign through NCALayer.
+"""DEMO ONLY: the system seal and the timestamp authority's certificate (kept by the server), and every
+officer's own signing EDS written as ``<username>_sign.p12`` into the demo keys folder the NCALayer stand-in
+reads (default ``ELICENSE_TRUST_DIR/users``, as for the demo applicants) — never into the database: the system
+holds no officer key; officers sign through NCALayer.
 """
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from accounts.models import User
-from documents import keys
-from documents.models import SigningKey
+from accounts.management.commands.load_demo import KEY_PASSWORD, write_officer_keys
+from integrations import pki as demo_pki
 
 
 class Command(BaseCommand):
-    help = "DEMO ONLY: issue demo signing keys for officers and PSC operators, the system seal and the TSA."
+    help = "DEMO ONLY: the system seal, the TSA, and the demo officers' EDS files (.p12) for the NCALayer stand-in."
 
-    def handle(self, *args, **options):
-        keys.tsa_identity()
-        keys.signing_identity(None)
-        have = set(SigningKey.objects.exclude(user=None).values_list("user_id", flat=True))
-        made = 0
-        for user in User.objects.filter(kind__in=[User.Kind.OFFICER, User.Kind.PSC_OPERATOR]).exclude(pk__in=have):
-            keys.signing_identity(user)
-            made += 1
-        self.stdout.write(f"demo signing keys issued: {made} (system seal and TSA ready)")
+    def add_arguments(self, parser):
+        parser.add_argument("--dir", help="folder for the officers' .p12 files (default: ELICENSE_TRUST_DIR/users)")
+        parser.add_argument("--password", default=KEY_PASSWORD, help="the .p12 files' password")
+
+    def handle(self, *args, dir=None, password=KEY_PASSWORD, **options):  # noqa: A002 - the option's name
+        call_command("make_demo_seal")
+        trust_dir = Path(settings.ELICENSE_TRUST_DIR)
+        pki = demo_pki.load_pki(trust_dir)
+        written = write_officer_keys(pki, Path(dir) if dir else pki.users_dir, password)
+        self.stdout.write(f"demo officer EDS files written: {len(written)} (system seal and TSA ready)")
