@@ -470,10 +470,14 @@ def main(argv=None) -> int:
     parser.add_argument("--time-limit", type=float, default=None, help="seconds for each timed load, hard")
     parser.add_argument("--admin-url", default=os.environ.get("ELICENSE_LOADTEST_ADMIN_URL",
                                                               "postgres://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--only", choices=["spectrum"], default="",
+                        help="run one case alone: spectrum = the interference pre-check (benchmarks/interference.py)")
     args = parser.parse_args(argv)
     host = args.admin_url.split("@")[-1].split("/")[0].split(":")[0]
     if host not in ("127.0.0.1", "localhost"):
         parser.error("the benchmarks run against 127.0.0.1 only")
+    if args.only == "spectrum":
+        return spectrum_case(args)
     size = {k: v[0] if args.quick else v[1] for k, v in SIZES.items()}
     time_limit = args.time_limit or (90 if args.quick else 600)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a timeout's TERM still drops the database
@@ -724,6 +728,61 @@ def main(argv=None) -> int:
         print(f"(server logs: {workdir})")
         return 1
     shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+def spectrum_case(args) -> int:
+    """scripts/bench --only spectrum: the interference pre-check at 1,000 vs 100,000 assignments
+    (benchmarks/interference.py says how)."""
+    from benchmarks import interference
+
+    small, large = 1_000, 100_000
+    n_requests = 100 if args.quick else 300
+    database = f"elicense_bench_spectrum_{os.getpid()}"
+    workdir = Path(tempfile.mkdtemp(prefix="elicense-bench-spectrum-"))
+    with loadtest._admin(args.admin_url) as admin:
+        admin.execute(f'CREATE DATABASE "{database}"')
+    try:
+        loadtest._django(loadtest._database_url(args.admin_url, database), workdir)
+        from django.core.management import call_command
+        from django.utils import timezone
+
+        from spectrum.models import Assignment
+        from spectrum.precheck import Station
+
+        call_command("load_frequency_table", verbosity=0)
+        rng = random.Random(13)
+        now = timezone.now()
+        requests = [Station(**s) for s in interference.stations(random.Random(7), n_requests)]
+        t = time.monotonic()
+        copy_rows(Assignment, interference.rows(small, 1, rng), now)
+        analyze()
+        interference.timed(requests[:20])  # warm
+        at_small = interference.timed(requests, repeat=2)
+        copy_rows(Assignment, interference.rows(large - small, small + 1, rng), now)
+        reset_sequences(Assignment)
+        analyze()
+        seeded = time.monotonic() - t
+        interference.timed(requests[:20])
+        at_large = interference.timed(requests, repeat=2)
+        line(f"interference pre-check p95 ({large:,} vs {small:,} assignments)", f"{at_large['p95']:.2f} ms",
+             f"{at_small['p95']:.2f} ms", at_large["p95"] / at_small["p95"], "≤ 3")
+        line(f"interference pre-check p50 ({large:,} vs {small:,} assignments)", f"{at_large['p50']:.2f} ms",
+             f"{at_small['p50']:.2f} ms", at_large["p50"] / at_small["p50"], "none")
+        print(f"({n_requests} requested stations × 2 at each size; findings per request "
+              f"{at_small['findings'] / n_requests:.2f} at {small:,}, {at_large['findings'] / n_requests:.2f} at "
+              f"{large:,}; seeding {seeded:.0f} s)", flush=True)
+    finally:
+        try:
+            from django.db import connections
+
+            connections.close_all()
+        except Exception:  # noqa: BLE001 — Django may not be set up
+            pass
+        with loadtest._admin(args.admin_url) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        shutil.rmtree(workdir, ignore_errors=True)
+    sys.stdout.flush()
     return 0
 
 

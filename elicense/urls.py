@@ -12,6 +12,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("documents.urls")),
     path("", include("registry.urls")),
+    path("", include("spectrum.urls")),
+    path("", include("numbering.urls")),
     path("portal/", include("portal.urls")),
     path("office/", include("backoffice.urls")),
     path("psc/", include("pscdesk.urls")),

@@ -192,6 +192,7 @@ def record_result(document, actor) -> Record | None:
                                reason="", document=document, data=data)
     if withdrawal is not None:
         _withdraw(*withdrawal, by=record, document=document, actor=actor, reason=form.get("purpose", ""))
+    services.result_recorded(record, form, document)  # the service's resource registry (services/<s>/results.py)
     return record
 
 

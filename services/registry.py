@@ -180,3 +180,33 @@ def registered(service: Service):
     finally:
         _extra.pop(service.code, None)
         definitions.remove_directory(service.definitions_dir)
+
+
+# -- a service's own rules and its registries ------------------------------------------------------
+# Two optional modules of a service's package, called by the actions (never by a page):
+#   checks.py:  check(app, form) -> list of reasons (localised text); called when the request's form is taken
+#               (applications.actions.validate_form: finishing or entering the request) and again when an officer
+#               approves (applications.actions.decide): a reason refuses the step, saying why;
+#   results.py: recorded(record, form, document); called by registry.actions.record_result inside the issuing
+#               transaction, once the record exists (a service's resource registry records what was permitted).
+def check_request(app, form: dict) -> list[str]:
+    """The reasons the service's own rules (``checks.check``) refuse the request's form; empty when none."""
+    checks = get(app.service).module("checks")
+    return list(checks.check(app, form)) if checks is not None else []
+
+
+def panel(app, name: str, *args) -> dict | None:
+    """A panel a service's ``pages.py`` adds to a generic page (``pages.<name>(app, *args)``: a dict with its
+    ``template`` and context, or None): ``fill_panel(app, data, params)`` on the portal's filling page (e.g. the
+    free numbering blocks to pick from), ``check_panel(app)`` on the back-office request page (the officer's check)."""
+    pages = get(app.service).module("pages")
+    show = getattr(pages, name, None) if pages is not None else None
+    return show(app, *args) if show is not None else None
+
+
+def result_recorded(record, form: dict, document) -> None:
+    """Tell the service that its result's registry record was created (``results.recorded``)."""
+    service = find(record.service)
+    results = service.module("results") if service is not None else None
+    if results is not None:
+        results.recorded(record, form, document)

@@ -63,7 +63,11 @@ def fill(request, application_id):
         return redirect("portal:request", app.pk)
     form_class = registry.get(app.service).sub_kind(app.sub_kind).form
     if request.method == "GET":
-        return render(request, "portal/fill.html", _form_context(app, app.form_data))
+        data = app.form_data
+        panel = registry.panel(app, "fill_panel", data, request.GET)  # e.g. S2: pick a free numbering block
+        if panel and panel.get("fill"):
+            data = {**(data or {}), **panel["fill"]}
+        return render(request, "portal/fill.html", {**_form_context(app, data), "service_panel": panel})
     data = from_post(form_class, request.POST)
     try:
         version = int(request.POST.get("version", ""))

@@ -5,16 +5,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from numbering.models import ResourceType
 from services.forms import ListField, RequestForm
 
 
 class NumberRangeForm(RequestForm):
-    RESOURCE_KINDS = [
-        ("geographic", _("geographic numbers")),
-        ("mobile_ndc", _("mobile network code (NDC)")),
-        ("short_number", _("short number")),
-        ("mnc", _("mobile network code under MCC 401")),
-    ]
+    RESOURCE_KINDS = list(ResourceType.choices)  # the kinds of the numbering plan (numbering/)
     resource_kind = forms.ChoiceField(choices=RESOURCE_KINDS, label=_("kind of numbering resource"))
     range_start = forms.RegexField(regex=r"^\d{2,15}$", label=_("first number"))
     range_end = forms.RegexField(regex=r"^\d{2,15}$", label=_("last number"))

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from services.forms import DecimalField, ListField, RegionalForm
+from spectrum import forms as station_fields
 
 
 class BandForm(forms.Form):
@@ -22,6 +23,10 @@ class BandForm(forms.Form):
 
 
 class SpectrumForm(RegionalForm):
+    """One station at one place, on one or more bands: each band is an assignment (centre, bandwidth) in the
+    spectrum registry once the permit is issued, and what the interference pre-check looks at."""
+
+    spectrum_station = True  # spectrum.templatetags: the pre-check is shown for this form's requests
     RADIO_SERVICES = [
         ("fixed", _("fixed")), ("mobile", _("mobile")), ("broadcasting", _("broadcasting")),
         ("satellite", _("fixed-satellite")), ("radiolocation", _("radiolocation")),
@@ -31,6 +36,10 @@ class SpectrumForm(RegionalForm):
     station_address = forms.CharField(max_length=300, label=_("station location"))
     latitude = DecimalField(min_value=40, max_value=56, decimal_places=6, label=_("latitude"))
     longitude = DecimalField(min_value=46, max_value=88, decimal_places=6, label=_("longitude"))
+    # The station's technical data, for the assignment and the interference pre-check (spectrum.precheck).
+    eirp_dbw = station_fields.eirp_field()
+    antenna_height_m = station_fields.antenna_height_field()
+    polarisation = station_fields.polarisation_field()
 
     def clean(self):
         data = super().clean()
@@ -38,7 +47,7 @@ class SpectrumForm(RegionalForm):
         for a, b in itertools.pairwise(bands):
             if float(b["low_mhz"]) < float(a["high_mhz"]):
                 raise ValidationError(_("Frequency bands must not overlap."), code="band_overlap")
-        for key in ("latitude", "longitude"):
+        for key in ("latitude", "longitude", "eirp_dbw", "antenna_height_m"):
             if data.get(key) is not None:
                 data[key] = str(data[key])
         return data
