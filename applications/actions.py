@@ -8,17 +8,19 @@ changes nothing.
 """
 from __future__ import annotations
 
+import datetime
 import hashlib
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications import uploads
 from applications.models import Application, Attachment, Signature, SurveyAnswer
-from applications.queries import visible
+from applications.queries import is_applicant, visible
 from applications.signing import (
     certificate_check,
     check_chosen_certificate,
@@ -29,7 +31,8 @@ from applications.signing import (
 )
 from core.errors import DomainError
 from core.identifiers import IdentifierError, parse_bin, parse_iin
-from documents import actions as office_documents
+from core.norms import parse_norm
+from documents import certificates as office_documents
 from documents.tasks import enqueue_pending
 from integrations import adapters
 from integrations.adapters import AdapterUnavailable
@@ -37,9 +40,10 @@ from integrations.exchange import about
 from integrations.models import Payment
 from integrations.signatures import REASON_MESSAGES, signer_certificate
 from services import registry
-from services.models import Fee, QualificationRequirement, Region, RequiredDocument
+from services.models import Fee, PaymentTerm, QualificationRequirement, Region, RequiredDocument
+from workdays.calendar import due_at
 from workflow import definitions, engine
-from workflow.models import WorkTask
+from workflow.models import Event, WorkTask
 
 PROVIDER_LANES = {"provider", "office_clerk", "head", "unit_head", "executor"}
 
@@ -145,8 +149,17 @@ def _after_commit(app, run) -> None:
 
 # -- creating a request ----------------------------------------------------------
 def create_application(actor, *, service: str, sub_kind: str, channel: str, region_code: str = "",
-                       client_request_id: str = "") -> tuple[Application, bool]:
-    """Open a request and run its process to the first step that waits. Returns (request, created)."""
+                       client_request_id: str = "", copy_from: int | None = None) -> tuple[Application, bool]:
+    """Open a request and run its process to the first step that waits. Returns (request, created).
+
+    ``copy_from``: the applicant starts again from one of their requests that was refused or withdrawn — the
+    new request is of the same service, sub-kind and region, its form pre-filled with the old one's (the
+    documents are attached anew: they are checked again)."""
+    source = None
+    if copy_from is not None:
+        source = _copy_source(actor, copy_from)
+        service, sub_kind = source.service, source.sub_kind
+        region_code = source.region.code if source.region_id else region_code
     if client_request_id:
         existing = Application.objects.filter(created_by=actor, client_request_id=client_request_id).first()
         if existing:
@@ -182,9 +195,78 @@ def create_application(actor, *, service: str, sub_kind: str, channel: str, regi
         # The same client request arrived twice at once: the other one won.
         return Application.objects.get(created_by=actor, client_request_id=client_request_id), False
     _after_commit(app, run)  # a refusal at authorisation (step 2) has its document
+    if source is not None and app.status == Application.Status.DRAFT:
+        with transaction.atomic():
+            Application.objects.filter(pk=app.pk).update(form_data=source.form_data, form_version=F("form_version") + 1)
+            engine.record_event(app, "prefilled_from_request", actor, None, source=source.number or source.pk)
+        app.refresh_from_db(fields=["form_data", "form_version"])
     if channel == "portal" and app.status != Application.Status.REFUSED:
         _prefill_from_registry(app, actor)  # an outside call: after the commit, never inside it
     return app, True
+
+
+def _copy_source(actor, application_id) -> Application:
+    source = Application.objects.select_related("region").filter(pk=application_id).first()
+    if source is None or not is_applicant(actor, source):
+        raise NotFound()
+    if source.status not in (Application.Status.REFUSED, Application.Status.WITHDRAWN):
+        raise InvalidInput(_("Only a refused or withdrawn request can be the start of a new one."),
+                           code="copy_source_not_ended")
+    return source
+
+
+class WithdrawalTooLate(DomainError):
+    code = "withdrawal_too_late"
+    status = 409
+    default_message = _("The request can no longer be withdrawn: it has been decided.")
+
+
+def withdraw(application_id, actor, *, reason: str = "") -> Application:
+    """The applicant withdraws their request before the decision: its open steps are cancelled, the open
+    payment (if any) cancelled at the gateway, and the history ends with "withdrawn" (with the reason given).
+    A request already decided — the qualification check or review done, a result or refusal issued — cannot
+    be withdrawn. A fee already paid stays paid (its refund is a separate matter, not handled here)."""
+    reason = reason.strip()[:500] if isinstance(reason, str) else ""
+    app = Application.objects.filter(pk=application_id).first()
+    if app is None or not is_applicant(actor, app):
+        raise NotFound()
+    _check_withdrawable(app)
+    open_payment = app.payments.filter(status=Payment.Status.CREATED).exclude(gateway_id="").first()
+    if open_payment is not None:
+        try:  # outside the transaction, as when the applicant abandons the payment
+            with about(app):
+                cancelled = adapters.payments().cancel(open_payment.gateway_id)
+        except AdapterUnavailable as exc:
+            raise OutsideSystemUnavailable(system=exc.system) from None
+        if cancelled.fact != Payment.Status.CANCELLED:
+            report_payment(cancelled, "status")  # paid meanwhile: the fact is recorded; the withdrawal goes on
+    with transaction.atomic():
+        app = _locked(application_id)
+        _check_withdrawable(app)
+        app.payments.filter(status=Payment.Status.CREATED).update(
+            status=Payment.Status.CANCELLED, gateway_status="cancelled", settled_at=timezone.now(),
+            reported_by="withdrawn")
+        engine.end(app, actor, "withdrawn", reason=reason)
+        app.status, app.finished_at = Application.Status.WITHDRAWN, timezone.now()
+        app.save(update_fields=["status", "finished_at"])
+    app.open_tasks_after_run = []
+    return app
+
+
+def may_withdraw(app) -> bool:
+    """Whether the request can still be withdrawn (for the pages: the action checks again)."""
+    try:
+        _check_withdrawable(app)
+    except WithdrawalTooLate:
+        return False
+    return True
+
+
+def _check_withdrawable(app) -> None:
+    if app.status not in (Application.Status.DRAFT, Application.Status.REGISTERED):
+        raise WithdrawalTooLate()
+    if WorkTask.objects.filter(application=app, state=WorkTask.State.DONE, action_kind="decide").exists():
+        raise WithdrawalTooLate()
 
 
 def _prefill_from_registry(app, actor):
@@ -236,7 +318,16 @@ def validate_form(app) -> dict:
     form = registry.get(app.service).form(app.sub_kind, app.form_data)
     if not form.is_valid():
         raise InvalidInput(_("The form has errors."), code="form_invalid", fields=form.errors.get_json_data())
-    return form.cleaned_json()
+    cleaned = form.cleaned_json()
+    _refuse_unless_service_allows(app, cleaned)
+    return cleaned
+
+
+def _refuse_unless_service_allows(app, form: dict) -> None:
+    """The service's own rules on the form (services/<s>/checks.py, ``registry.check_request``)."""
+    reasons = registry.check_request(app, form)
+    if reasons:
+        raise InvalidInput(" ".join(reasons), code="service_check_failed", reasons=reasons)
 
 
 def add_attachment(application_id, actor, *, document_code: str, uploaded, is_scan: bool = False) -> Attachment:
@@ -316,8 +407,8 @@ def start_payment(application_id, actor) -> Payment:
         with about(app):
             gateway_payment = adapters.payments().create(
                 app, amount, reference=reference, idempotency_key=reference,
-                description=f"{app.get_service_display()} ({app.sub_kind})"[:255],
-                return_url=f"{settings.ELICENSE_PUBLIC_URL}/api/v1/applications/{app.pk}",
+                description=_payment_purpose(app),
+                return_url=f"{settings.ELICENSE_PUBLIC_URL}/portal/requests/{app.pk}/payment?returned=1",
             )
     except AdapterUnavailable as exc:
         raise OutsideSystemUnavailable(system=exc.system) from None
@@ -393,6 +484,14 @@ def reconcile_payments(now=None) -> int:
     return reported
 
 
+def _payment_purpose(app) -> str:
+    """What the payer reads as the payment's purpose at the gateway: the service and its kind, by their labels
+    in the payer's language (the request's number once it has one), never a code."""
+    offered = registry.get(app.service)
+    purpose = f"{offered.title} — {offered.sub_kind_label(app.sub_kind)}"
+    return (f"{purpose} ({app.number})" if app.number else purpose)[:255]
+
+
 def refresh_payment(application_id, actor) -> tuple[Application, bool]:
     """The applicant is back from the gateway's page: ask the gateway about the open payment now (what
     reconciliation does later) and report a finished one exactly as its callback would. A payment still
@@ -415,10 +514,49 @@ def refresh_payment(application_id, actor) -> tuple[Application, bool]:
 
 def abandon_payment(application_id, actor) -> Application:
     """The applicant gives up paying: the open payment is cancelled at the gateway, then step 4/9 ends unpaid."""
+    return _end_unpaid(application_id, actor, "abandoned", reported_by="applicant")
+
+
+def payment_term_end(task) -> datetime.datetime:
+    """When the term for paying ends: ``PaymentTerm`` calendar days from the moment payment was asked (the pay
+    step's opening), at the provider's closing time, moved off a day off like any calendar-day term."""
+    days, _notice = PaymentTerm.of(task.application.service)
+    return due_at(task.created_at, parse_norm(f"{days} calendar days"))
+
+
+def end_unpaid(now=None, limit: int = 500) -> dict:
+    """Periodic (applications.tasks.end_unpaid_requests): each request waiting for its fee is reminded once,
+    ``notice_days`` before its term ends (a "payment_reminder" in its history, which the applicant's inbox
+    shows), and refused for non-payment by the system once the term has passed (S1 step 5, S3 step 10)."""
+    now = now or timezone.now()
+    reminded = refused = 0
+    tasks = (WorkTask.objects.filter(state=WorkTask.State.OPEN, action_kind="pay")
+             .select_related("application").order_by("created_at")[:limit])
+    for task in tasks:
+        end = payment_term_end(task)
+        _days, notice = PaymentTerm.of(task.application.service)
+        if now > end:
+            try:
+                ended = _end_unpaid(task.application_id, None, "term_expired", reported_by="term")
+            except (engine.StepNotOpen, OutsideSystemUnavailable):
+                continue  # paid or ended meanwhile; or the gateway is down: the next pass tries again
+            refused += ended.status == Application.Status.REFUSED  # not if the payer paid meanwhile
+        elif now >= end - datetime.timedelta(days=notice) and not Event.objects.filter(
+                application_id=task.application_id, kind="payment_reminder", data__task_id=task.pk).exists():
+            engine.record_event(task.application, "payment_reminder", None, task, task_id=task.pk,
+                                pay_by=end.isoformat())
+            reminded += 1
+    return {"reminded": reminded, "refused": refused}
+
+
+def _end_unpaid(application_id, actor, outcome: str, *, reported_by: str) -> Application:
+    """The pay step ends unpaid (the applicant gave up, or the term passed): the open payment is cancelled at
+    the gateway first — outside any transaction; a payer who finished meanwhile has paid, and that fact ends
+    the step instead."""
     app = Application.objects.get(pk=application_id)
     open_payment = app.payments.filter(status=Payment.Status.CREATED).exclude(gateway_id="").first()
     cancelled = None
-    if open_payment is not None and actor.pk == app.applicant_user_id:
+    if open_payment is not None and (actor is None or actor.pk == app.applicant_user_id):
         try:  # outside the transaction: the cancel is idempotent and its exchange log stays
             with about(app):
                 cancelled = adapters.payments().cancel(open_payment.gateway_id)
@@ -431,10 +569,11 @@ def abandon_payment(application_id, actor) -> Application:
 
     def before(app, task, context):
         app.payments.filter(status=Payment.Status.CREATED).update(
-            status=Payment.Status.CANCELLED, gateway_status="cancelled", settled_at=timezone.now(), reported_by="applicant")
+            status=Payment.Status.CANCELLED, gateway_status="cancelled", settled_at=timezone.now(),
+            reported_by=reported_by)
         if cancelled is not None:
             context["gateway_payment"] = (open_payment.pk, cancelled)  # the gateway's answer to the cancel
-        return {"payment_reported": "abandoned"}
+        return {"payment_reported": outcome}
     return _complete(application_id, actor, "pay", before=before)
 
 
@@ -680,6 +819,8 @@ def decide(application_id, actor, *, decision: str, checklist: dict[str, str] | 
         if decision == "approve" and (failed or missing):
             raise InvalidInput(_("Items are marked as not met: refuse with these reasons, or correct the checklist."),
                                code="checklist_failed", items=failed, documents=missing)
+        if decision == "approve":
+            _refuse_unless_service_allows(app, dict(app.form_data or {}))  # e.g. a covering permit ended meanwhile
         if decision == "refuse" and not (failed or missing or comment):
             raise InvalidInput(_("A refusal must give its reasons: mark the items not met or write the reason."),
                                code="reasons_required")
@@ -757,7 +898,7 @@ def sign_result(application_id, actor) -> Application:
 def answer_survey(application_id, actor, *, process_quality: int, information_quality: int) -> SurveyAnswer:
     with transaction.atomic():
         app = _locked(application_id)
-        if actor.pk != app.applicant_user_id:
+        if not is_applicant(actor, app):
             raise engine.NotAllowed()
         if app.status not in (Application.Status.COMPLETED, Application.Status.REFUSED):
             raise DomainError(_("The survey opens once the result is issued."), code="survey_not_open", status=409)

@@ -18,6 +18,7 @@ from applications.schemas import (
     ApplicationOut,
     AttachmentOut,
     CertificateIn,
+    CopyIn,
     CreateIn,
     DecisionIn,
     EventOut,
@@ -35,6 +36,7 @@ from applications.schemas import (
     SurveyOut,
     TaskOut,
     ViewOut,
+    WithdrawalIn,
 )
 from applications.signing import current_revision, reason_message, reverify, signed_signature, signing_payload
 from audit import actions as audit
@@ -236,6 +238,21 @@ def assign_executor(request, application_id: int, body: ExecutorIn):
 @router.post("/{application_id}/result-signature", response=ApplicationOut)
 def sign_result(request, application_id: int):
     return out(actions.sign_result(_get(request, application_id).pk, request.auth))
+
+
+@router.post("/{application_id}/withdrawal", response=ApplicationOut)
+def withdraw(request, application_id: int, body: WithdrawalIn):
+    """The applicant withdraws the request before its decision (409 `withdrawal_too_late` after it)."""
+    return out(actions.withdraw(_get(request, application_id).pk, request.auth, reason=body.reason))
+
+
+@router.post("/{application_id}/copy", response={201: ApplicationOut})
+def copy(request, application_id: int, body: CopyIn):
+    """A new request pre-filled from this one, which was refused or withdrawn (the applicant's own)."""
+    app, _created = actions.create_application(request.auth, service="", sub_kind="", channel="portal",
+                                               copy_from=_get(request, application_id).pk,
+                                               client_request_id=body.client_request_id)
+    return Status(201, out(app))
 
 
 @router.post("/{application_id}/survey", response={201: SurveyOut})

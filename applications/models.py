@@ -23,6 +23,7 @@ class Application(models.Model):
         REGISTERED = "registered", _("registered, in processing")
         REFUSED = "refused", _("refused")
         COMPLETED = "completed", _("result issued")
+        WITHDRAWN = "withdrawn", _("withdrawn by the applicant")
 
     service = models.CharField(max_length=2, choices=service_choices)
     sub_kind = models.CharField(max_length=30)
@@ -56,6 +57,9 @@ class Application(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     registered_at = models.DateTimeField(null=True, blank=True)
+    # The receipt of the application, from which its terms run (docs/deadlines.md): the PSC's acceptance
+    # (its receipt) for a PSC request, else the registration.
+    received_at = models.DateTimeField(null=True, blank=True)
     deadline_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -172,11 +176,13 @@ class ResultDocument(models.Model):
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                related_name="+")
 
-    SIGNING_KINDS = ("officer", "psc_operator", "administrator")
+    # Who signs with their own EDS (through NCALayer; docs/signatures.md). PSC receipts, automatic steps and
+    # applicants' actions: the system seal.
+    SIGNING_KINDS = ("officer",)
 
     @classmethod
     def signer_for(cls, actor):
-        """The deciding officer (or PSC operator); automatic steps and applicants' actions: the system seal."""
+        """The deciding officer; anybody else (automatic steps, applicants, PSC receipts): None, the system seal."""
         if actor is not None and getattr(actor, "kind", "") in cls.SIGNING_KINDS:
             return actor
         return None

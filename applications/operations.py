@@ -18,7 +18,7 @@ from core.norms import parse_norm
 from integrations import adapters
 from integrations.exchange import about
 from integrations.models import Payment
-from workdays.calendar import due_at
+from workdays.calendar import due_at, due_in_working_time
 from workflow import engine
 from workflow.deadlines import overall_deadline
 from workflow.operations import operation
@@ -49,6 +49,34 @@ class RequestHost(engine.Host):
         if not node.norm:
             fields["due_at"] = app.deadline_at  # a step without its own norm is due with the request
         return fields
+
+    def due(self, run, node, started_at):
+        """One rule for every step's norm (docs/deadlines.md): a norm in days runs from the receipt of the
+        application (the overall deadline's start; so the step that carries the overall deadline is judged
+        against it); a norm in hours or minutes runs from the step's start — in the provider's working time
+        for an office step, as elapsed time for the applicant's and the system's steps."""
+        norm = node.norm
+        if norm is None:
+            return None
+        if not norm.is_sub_day:
+            return due_at(received_at(run.subject) or started_at, norm)
+        if node.tag == "userTask" and node.lane not in OUTSIDE_PROVIDER_LANES:
+            return due_in_working_time(started_at, norm.upper_bound_seconds)
+        return due_at(started_at, norm)
+
+    def completion_due(self, run, node, due, data):
+        """A step that ends in a refusal is judged against the node's own refusal norm when it has one (the
+        2015 executor's review: a reasoned refusal for an incomplete set within 2 working days of receipt,
+        where the order has 29)."""
+        refusal_norm = node.properties.get("refusal_norm")
+        if refusal_norm and data.get("decision") == "refuse":
+            return due_at(received_at(run.subject) or run.now, parse_norm(refusal_norm))
+        return due
+
+
+def received_at(app):
+    """When the application was received: the moment its terms run from (PSC acceptance, else registration)."""
+    return app.received_at or app.registered_at
 
 
 @operation
@@ -131,9 +159,10 @@ def lookup_registry(run, node, data) -> dict:
 def register_request(run, node, data) -> dict:
     app = run.subject
     number = next_registration_number(app.service, run.now)
+    received = app.received_at or run.now  # a PSC request was received when the PSC accepted it
     run.set_subject(
-        number=number, status=app.Status.REGISTERED, registered_at=run.now,
-        deadline_at=overall_deadline(run.definition, run.now),
+        number=number, status=app.Status.REGISTERED, registered_at=run.now, received_at=received,
+        deadline_at=overall_deadline(run.definition, received),
     )
     run.event("registered", node, number=number)
     return {"number": number}
@@ -151,6 +180,9 @@ def issue_receipt(run, node, data, kind: str) -> dict:
     # the refusal receipt (appendix 4 of the standard) names the documents missing.
     content = {"accepted_on": timezone.localdate(run.now).isoformat()}
     if kind == "receipt":
+        # The application is received now: the request's deadline will run from this same moment
+        # (register_request), so the receipt's planned date and the request's deadline agree.
+        run.set_subject(received_at=run.now)
         content["planned_result_date"] = timezone.localdate(overall_deadline(run.definition, run.now)).isoformat()
     else:
         content["documents_missing"] = list(data.get("documents_missing") or [])
@@ -168,10 +200,10 @@ def refuse(run, node, data, reason: str) -> dict:
     fields = dict(status=app.Status.REFUSED, refusal_step=node.step, refusal_reason=reason,
                   refusal_details=details, finished_at=run.now)
     refusal_deadline = run.definition.metadata.get("refusal_deadline")
-    if reason == "incomplete_document_set" and refusal_deadline and app.registered_at:
+    if reason == "incomplete_document_set" and refusal_deadline and received_at(app):
         # 2015 regulation §6 step 5: the reasoned refusal for an incomplete set has its own, shorter
-        # deadline (the definition's `refusal_deadline`), counted from registration like the overall one.
-        fields["deadline_at"] = due_at(app.registered_at, parse_norm(refusal_deadline))
+        # deadline (the definition's `refusal_deadline`), counted from receipt like the overall one.
+        fields["deadline_at"] = due_at(received_at(app), parse_norm(refusal_deadline))
     run.set_subject(**fields)
     document = issue_document(run, "refusal", reason=reason, step=node.step)
     run.event("refused", node, reason=reason, number=document.number)

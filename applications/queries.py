@@ -16,13 +16,41 @@ def visible(user):
     if user.is_superuser or user.kind == user.Kind.ADMINISTRATOR:
         return qs
     if user.kind == user.Kind.APPLICANT:
-        return qs.filter(applicant_user=user)
+        return qs.filter(applicant_filter(user))
     if user.kind == user.Kind.PSC_OPERATOR:
         return qs.filter(Q(channel="psc") | Q(created_by=user))
     if user.provider_unit_id is None:
         return qs.filter(created_by=user)
     submitted = ~Q(status=Application.Status.DRAFT) | ~Q(channel=Application.Channel.PORTAL)
     return qs.filter((Q(provider_unit_id=user.provider_unit_id) & submitted) | Q(created_by=user))
+
+
+def applicant_filter(user) -> Q:
+    """The requests that are ``user``'s as an applicant, whatever the channel (one history for a person): those
+    they filed on the portal, and those filed for them by the provider's staff or at the PSC once received — a
+    person's own account (no BIN) sees the person's own requests by the IIN; an account acting for a company
+    (the BIN of its certificate: the company's head or an employee with signing right) the company's by the
+    BIN."""
+    mine = Q(applicant_user=user)
+    received_elsewhere = Q(applicant_user__isnull=True, received_at__isnull=False)
+    if getattr(user, "bin", ""):  # an account acting for a company sees the company's requests
+        mine |= received_elsewhere & Q(applicant_bin=user.bin)
+    elif user.iin:  # a person's own account, the person's own requests
+        mine |= received_elsewhere & Q(applicant_iin=user.iin, applicant_bin="")
+    return mine
+
+
+def is_applicant(user, app: Application) -> bool:
+    """Whether ``app`` is ``user``'s request as an applicant (applicant_filter, for one request)."""
+    if user is None or not user.is_authenticated:
+        return False
+    if app.applicant_user_id is not None:
+        return app.applicant_user_id == user.pk
+    if app.received_at is None or user.kind != user.Kind.APPLICANT:
+        return False
+    if getattr(user, "bin", ""):
+        return app.applicant_bin == user.bin
+    return bool(user.iin) and not app.applicant_bin and app.applicant_iin == user.iin
 
 
 SYSTEM_NAMES = {
@@ -67,6 +95,7 @@ def out(app: Application) -> dict:
         "form": app.form_data, "form_version": app.form_version,
         "refusal_step": app.refusal_step, "refusal_reason": app.refusal_reason, "refusal_details": app.refusal_details,
         "result_kind": app.result_kind, "created_at": app.created_at, "registered_at": app.registered_at,
+        "received_at": app.received_at,
         "deadline_at": app.deadline_at, "finished_at": app.finished_at,
         "open_tasks": list(open_tasks), "documents": list(app.documents.all()), "waiting": _waiting(app),
     }

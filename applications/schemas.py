@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class CreateIn(Schema):
@@ -36,6 +36,16 @@ class DocumentOut(Schema):
     number: str
     issued_at: datetime.datetime
     content: dict
+    signing_status: str = Field(description="`signed` (its PDF is ready); `awaiting_signature`: the deciding "
+                                            "officer (`signer_id`) signs it (`GET/POST /api/v1/documents/{number}/"
+                                            "signing`); `sealing`: the system seals it (a moment)")
+    signer_id: int | None = Field(description="The officer who signs it with their own EDS; null: the system seal")
+
+    @staticmethod
+    def resolve_signing_status(obj) -> str:
+        if obj.pdf_sha256:
+            return "signed"
+        return "awaiting_signature" if obj.signer_id is not None else "sealing"
 
 
 class WaitingOut(Schema):
@@ -88,6 +98,7 @@ class ApplicationOut(Schema):
     result_kind: str
     created_at: datetime.datetime
     registered_at: datetime.datetime | None
+    received_at: datetime.datetime | None  # the receipt the terms run from (PSC acceptance, else registration)
     deadline_at: datetime.datetime | None
     finished_at: datetime.datetime | None
     open_tasks: list[TaskOut]
@@ -110,6 +121,14 @@ class ViewOut(Schema):
     at: datetime.datetime
     name: str
     role: str
+
+
+class WithdrawalIn(Schema):
+    reason: str = ""
+
+
+class CopyIn(Schema):
+    client_request_id: str = ""
 
 
 class FormIn(Schema):

@@ -1,5 +1,6 @@
 """The requests' periodic background work, run by the scheduler (settings.ELICENSE_PERIODIC_TASKS):
-resuming steps that wait on an outside system, and reconciling payments whose callback never came."""
+resuming steps that wait on an outside system, reconciling payments whose callback never came, and ending
+the requests whose fee was not paid in its term."""
 from __future__ import annotations
 
 from django_tasks import task
@@ -28,3 +29,11 @@ def reconcile_payments() -> int:
     from applications.actions import reconcile_payments as reconcile
 
     return reconcile()
+
+
+@task()
+def end_unpaid_requests() -> dict:
+    """Remind applicants whose fee is due soon; refuse for non-payment the requests whose term has passed."""
+    from applications.actions import end_unpaid
+
+    return end_unpaid()

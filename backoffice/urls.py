@@ -2,6 +2,7 @@ from django.urls import path
 
 from backoffice import views
 from backoffice.views import admin as admin_views
+from backoffice.views import indicators as indicator_views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -16,11 +17,16 @@ urlpatterns = [
     path("requests/<int:application_id>/enter", views.enter, name="enter"),
     path("requests/<int:application_id>/scans", views.scans, name="scans"),
     path("requests/<int:application_id>/attachments/<int:attachment_id>", views.attachment, name="attachment"),
+    path("requests/<int:application_id>/documents/<str:number>/sign", views.sign_document, name="sign-document"),
+    path("requests/<int:application_id>/documents/<str:number>/to-sign", views.document_to_sign,
+         name="document-to-sign"),
+    path("indicators/", indicator_views.indicators, name="indicators"),
     path("admin/", admin_views.home, name="admin"),
     path("admin/users/", admin_views.users, name="admin-users"),
     path("admin/users/<int:user_id>/", admin_views.user_edit, name="admin-user"),
     path("admin/calendar/", admin_views.calendar, name="admin-calendar"),
     path("admin/fees/", admin_views.fees, name="admin-fees"),
     path("admin/fees/<int:fee_id>/", admin_views.fee_edit, name="admin-fee"),
+    path("admin/fees/payment-terms/", admin_views.payment_terms, name="admin-payment-terms"),
     path("admin/trust/", admin_views.trust, name="admin-trust"),
 ]

@@ -53,6 +53,10 @@ EVENTS = {
     "waiting": _("Waiting for an outside system"),
     "resumed": _("Processing resumed"),
     "step_overdue": _("Step overdue"),
+    "payment_reminder": _("Reminder: the fee is due soon"),
+    "result_collected": _("Result handed over at the public service centre"),
+    "withdrawn": _("Request withdrawn by the applicant"),
+    "prefilled_from_request": _("Filled in from an earlier request"),
 }
 
 RESULT_KINDS = {

@@ -17,6 +17,8 @@ urlpatterns = [
     path("requests/<int:application_id>/payment", views.payment, name="payment"),
     path("requests/<int:application_id>/sign", views.sign, name="sign"),
     path("requests/<int:application_id>/survey", views.survey, name="survey"),
+    path("requests/<int:application_id>/withdrawal", views.withdraw, name="withdraw"),
+    path("requests/<int:application_id>/copy", views.start_again, name="start-again"),
     path("requests/<int:application_id>/attachments/<int:attachment_id>", views.attachment, name="attachment"),
     path("inbox/", views.inbox_view, name="inbox"),
 ]

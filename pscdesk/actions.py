@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
+from core.errors import DomainError
 from pscdesk.models import NORM_SECONDS, Ticket
 from workdays.calendar import ALMATY, is_working_day
 
@@ -14,6 +17,8 @@ SLOT_MINUTES = 20
 SLOTS_PER_TIME = 2  # desks serving booked slots at once
 OPENING = (datetime.time(9, 0), datetime.time(18, 0))
 BOOKING_DAYS = 10
+RECEIPTS = ("receipt", "refusal_receipt")  # the PSC's own papers, given at the intake: not the result
+FINISHED = ("completed", "refused")
 
 
 def _next_number(day, prefix: str) -> str:
@@ -122,3 +127,50 @@ def in_service(operator=None):
     qs = Ticket.objects.filter(status=Ticket.Status.CALLED)
     return qs.filter(called_by=operator) if operator is not None else qs
 
+
+
+# -- handing the result over at the PSC -------------------------------------------------------------------
+class CollectionRefused(DomainError):
+    code = "collection_refused"
+    status = 409
+    default_message = gettext_lazy("This result cannot be handed over.")
+
+
+class NotTheApplicant(DomainError):
+    code = "not_the_applicant"
+    status = 422
+    default_message = gettext_lazy("The IIN presented is not the applicant's: the result is handed over only to "
+                                   "the applicant.")
+
+
+def ready_for_collection():
+    """The PSC's requests with their result (or refusal) made and signed, not handed over yet — oldest first."""
+    from applications.models import Application, ResultDocument
+
+    signed = ResultDocument.objects.filter(application=OuterRef("pk")).exclude(kind__in=RECEIPTS).exclude(pdf_sha256="")
+    unsigned = ResultDocument.objects.filter(application=OuterRef("pk"), pdf_sha256="").exclude(kind__in=RECEIPTS)
+    return (Application.objects.filter(channel="psc", status__in=FINISHED).filter(Exists(signed))
+            .exclude(Exists(unsigned)).exclude(events__kind="result_collected").order_by("finished_at", "pk"))
+
+
+def collect_result(application_id: int, operator, *, iin: str):
+    """The PSC operator hands the result over to the applicant, who shows their identity document: the IIN must
+    be the applicant's (an individual's own, or the company head's for a company's request). Recorded in the
+    request's history ("result_collected": who, when, which documents); once only."""
+    from applications.models import Application
+    from core.identifiers import IdentifierError, parse_iin
+    from workflow import engine
+
+    try:
+        iin = parse_iin(iin.strip() if isinstance(iin, str) else "").value
+    except IdentifierError as exc:
+        raise NotTheApplicant(gettext("The IIN is not valid: %(reason)s") % {"reason": exc.message}) from None
+    with transaction.atomic():
+        app = Application.objects.select_for_update().filter(pk=application_id, channel="psc").first()
+        if app is None or not ready_for_collection().filter(pk=app.pk).exists():
+            raise CollectionRefused()
+        if iin != app.applicant_iin:
+            raise NotTheApplicant()
+        numbers = list(app.documents.exclude(kind__in=RECEIPTS).values_list("number", flat=True))
+        # The request's history is its audit trail (hash-chained with the audit log: docs/audit.md).
+        return engine.record_event(app, "result_collected", operator, None, documents=numbers)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/", views.ticket_view, name="ticket"),
     path("tickets/<int:ticket_id>/receipt", views.receipt, name="receipt"),
     path("book/", views.book, name="book"),
+    path("results/", views.collection, name="collection"),
 ]

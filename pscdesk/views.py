@@ -23,7 +23,7 @@ from pscdesk import actions as q
 from pscdesk.models import NORM_SECONDS, Ticket, desk_service
 from services import registry
 from services.models import RequiredDocument
-from workflow.models import WorkTask
+from workflow.models import Event, WorkTask
 
 
 def operator_required(view):
@@ -67,6 +67,30 @@ def desk(request):
         "served": [{"t": t, "norm": _norm(t), "duration": _minutes(t.duration_seconds)} for t in served],
         "average": _minutes(sum(durations) / len(durations)) if durations else "—",
         "kept": sum(1 for t in served if t.within_norm), "norm_minutes": NORM_SECONDS // 60, "section": "psc"})
+
+
+@operator_required
+def collection(request):
+    """Results ready for collection at the PSC, and handing one over (the applicant's IIN checked)."""
+    if request.method == "POST":
+        try:
+            app_id = int(request.POST.get("application", ""))
+        except ValueError:
+            app_id = 0
+        try:
+            q.collect_result(app_id, request.user, iin=request.POST.get("iin", ""))
+        except DomainError as err:
+            messages.error(request, str(err.message))
+        else:
+            messages.success(request, _("The result was handed over; the request's history records it."))
+        return redirect("pscdesk:collection")
+    ready = []
+    for app in q.ready_for_collection().prefetch_related("documents")[:200]:
+        results = [d for d in app.documents.all() if d.kind not in q.RECEIPTS]
+        ready.append({"app": app, "documents": [{"d": d, "kind": RESULT_KINDS.get(d.kind, d.kind)} for d in results]})
+    collected = (Event.objects.filter(kind="result_collected", application__channel="psc")
+                 .select_related("application", "actor").order_by("-at")[:20])
+    return render(request, "pscdesk/collection.html", {"ready": ready, "collected": collected, "section": "psc"})
 
 
 @require_POST

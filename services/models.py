@@ -29,6 +29,8 @@ class ProviderUnit(models.Model):
     name_kk = models.CharField(max_length=300)
     name_ru = models.CharField(max_length=300)
     name_en = models.CharField(max_length=300)
+    # The BIN of the state body (officers' signing certificates carry it); empty: ELICENSE_PROVIDER_BIN.
+    bin = models.CharField(_("BIN"), max_length=12, blank=True)
 
     class Meta:
         constraints = [
@@ -40,6 +42,13 @@ class ProviderUnit(models.Model):
 
     def __str__(self):
         return self.name_en
+
+    @property
+    def signing_bin(self) -> str:
+        """The BIN an officer's signing certificate of this unit must carry."""
+        from django.conf import settings
+
+        return self.bin or getattr(settings, "ELICENSE_PROVIDER_BIN", "")
 
 
 class Fee(models.Model):
@@ -54,6 +63,37 @@ class Fee(models.Model):
 
     class Meta:
         ordering = ["service", "sub_kind", "-valid_from"]
+
+
+class PaymentTerm(models.Model):
+    """How long a paid service's request waits for its fee (calendar days from the moment payment is asked,
+    the pay step's opening) before it is refused for non-payment, and how many days before that the applicant
+    is reminded; set by an administrator. A service without a row uses ELICENSE_PAYMENT_TERM_DAYS /
+    ELICENSE_PAYMENT_NOTICE_DAYS."""
+
+    service = models.CharField(max_length=2, unique=True)
+    days = models.PositiveSmallIntegerField(_("days to pay"))
+    notice_days = models.PositiveSmallIntegerField(_("reminder, days before the end"))
+    is_demo_value = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["service"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(days__gte=1), name="payment_term_days_positive"),
+            models.CheckConstraint(condition=models.Q(notice_days__lt=models.F("days")),
+                                   name="payment_term_notice_within_term"),
+        ]
+
+    def __str__(self):
+        return f"{self.service}: {self.days} days"
+
+    @classmethod
+    def of(cls, service: str) -> tuple[int, int]:
+        """(days to pay, reminder days before the end) of a service."""
+        from django.conf import settings
+
+        row = cls.objects.filter(service=service).values_list("days", "notice_days").first()
+        return row or (settings.ELICENSE_PAYMENT_TERM_DAYS, settings.ELICENSE_PAYMENT_NOTICE_DAYS)
 
 
 class RequiredDocument(models.Model):

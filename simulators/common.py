@@ -55,6 +55,14 @@ class Reply(Exception):
         self.status, self.body = status, {"code": code, "message": message or code}
 
 
+class Page:
+    """A handler's answer that is a page for a person (HTML), or a redirect (``location``), not JSON."""
+
+    def __init__(self, html: str = "", *, location: str = "", form_targets: tuple[str, ...] = ()):
+        # form_targets: the origins a form on the page may end up at (a redirect after posting counts)
+        self.html, self.location, self.form_targets = html, location, form_targets
+
+
 class Store:
     """A JSON document kept in memory and, with a path, written atomically on every change
     (so a killed and restarted simulator remembers its payments and registrations)."""
@@ -181,10 +189,23 @@ class _Handler(BaseHTTPRequestHandler):
         return "" if hmac.compare_digest(expected, given) else "signature_invalid"
 
     def _send(self, status, payload, correlation, *, signed, started, body):
-        data = b"" if payload is None else json.dumps(payload, ensure_ascii=False).encode()
+        page = payload if isinstance(payload, Page) else None
+        if page is not None:
+            data = page.html.encode()
+        else:
+            data = b"" if payload is None else json.dumps(payload, ensure_ascii=False).encode()
         ts = str(int(time.time()))
         self.send_response(status)
-        if data:
+        if page is not None:
+            if page.location:
+                self.send_header("Location", page.location)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            targets = " ".join(("'self'", *page.form_targets))
+            self.send_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; "
+                                                        f"form-action {targets}; frame-ancestors 'none'")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.send_header("Cache-Control", "no-store")
+        elif data:
             self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
         if correlation:

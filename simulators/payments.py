@@ -34,11 +34,146 @@ import time
 import urllib.error
 import urllib.request
 
-from simulators.common import Reply, Simulator, Store, arguments, body_mac, run
+from simulators.common import Page, Reply, Simulator, Store, arguments, body_mac, run
 
 FINISHED = {"success", "failed", "cancelled", "error"}
 EVENTS = {"success": "payment_succeeded", "failed": "payment_failed", "cancelled": "payment_cancelled",
           "error": "payment_failed"}
+
+
+# The payer's page: amount, purpose, a card form, pay / decline; in Kazakh, Russian or English.
+DECLINED_CARDS = {"4000000000000002"}  # the test card the simulated bank declines (as GOV.UK Pay's)
+TEXT = {
+    "kk": {
+        "title": "Төлем", "banner": "«Электрондық үкімет» төлем шлюзі", "purpose": "Төлем мақсаты",
+        "amount": "Сомасы", "reference": "Төлем нөмірі", "card": "Банк картасы", "card_number": "Карта нөмірі",
+        "expiry": "Қолданылу мерзімі (АА/ЖЖ)", "cvc": "CVC/CVV коды", "holder": "Карта иесінің аты (міндетті емес)",
+        "pay": "Төлеу", "decline": "Төлемнен бас тарту", "paid": "Төлем қабылданды. Қызмет бетіне оралыңыз.",
+        "not_paid": "Төлем жасалмады.", "back": "Қызмет бетіне оралу",
+        "test_cards": "Симулятор: кез келген дұрыс карта нөмірі төлейді (мысалы 4444 3333 2222 1111); "
+                      "4000 0000 0000 0002 картасын банк қабылдамайды.",
+        "simulator": "Бұл төлем шлюзінің симуляторы: ақша алынбайды.",
+        "errors": {"card_number": "Карта нөмірі дұрыс емес: 12–19 цифрды тексеріңіз.",
+                   "expiry": "Мерзімді АА/ЖЖ түрінде енгізіңіз; мерзімі өткен карта жарамайды.",
+                   "cvc": "CVC коды — картаның артындағы 3 цифр.",
+                   "finished": "Бұл төлем аяқталған."},
+    },
+    "ru": {
+        "title": "Оплата", "banner": "Платёжный шлюз «электронного правительства»", "purpose": "Назначение платежа",
+        "amount": "Сумма", "reference": "Номер платежа", "card": "Банковская карта", "card_number": "Номер карты",
+        "expiry": "Срок действия (ММ/ГГ)", "cvc": "Код CVC/CVV", "holder": "Имя держателя карты (необязательно)",
+        "pay": "Оплатить", "decline": "Отказаться от оплаты", "paid": "Платёж принят. Вернитесь на страницу услуги.",
+        "not_paid": "Платёж не совершён.", "back": "Вернуться на страницу услуги",
+        "test_cards": "Симулятор: любой правильный номер карты оплачивает (например 4444 3333 2222 1111); "
+                      "карту 4000 0000 0000 0002 банк отклоняет.",
+        "simulator": "Это симулятор платёжного шлюза: деньги не списываются.",
+        "errors": {"card_number": "Неверный номер карты: проверьте 12–19 цифр.",
+                   "expiry": "Введите срок в виде ММ/ГГ; карта с истёкшим сроком не принимается.",
+                   "cvc": "Код CVC — 3 цифры на обороте карты.",
+                   "finished": "Этот платёж уже завершён."},
+    },
+    "en": {
+        "title": "Payment", "banner": "E-government payment gateway", "purpose": "Purpose of the payment",
+        "amount": "Amount", "reference": "Payment reference", "card": "Bank card", "card_number": "Card number",
+        "expiry": "Expiry date (MM/YY)", "cvc": "CVC/CVV code", "holder": "Name on the card (optional)",
+        "pay": "Pay", "decline": "Decline to pay", "paid": "The payment is accepted. Go back to the service's page.",
+        "not_paid": "The payment was not made.", "back": "Back to the service's page",
+        "test_cards": "Simulator: any valid card number pays (e.g. 4444 3333 2222 1111); the bank declines "
+                      "4000 0000 0000 0002.",
+        "simulator": "This is a simulator of the payment gateway: no money is taken.",
+        "errors": {"card_number": "The card number is not valid: check its 12–19 digits.",
+                   "expiry": "Enter the expiry as MM/YY; an expired card is not accepted.",
+                   "cvc": "The CVC is the 3 digits on the back of the card.",
+                   "finished": "This payment has finished."},
+    },
+}
+ERROR_FIELDS = {"card_number": ("card_number",), "expiry": ("expiry",), "cvc": ("cvc",)}
+PAGE = """<!doctype html>
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} — {banner}</title>
+<style>
+body{{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1b1b1b;background:#f4f6f8}}
+header{{background:#0b3d6e;color:#fff;padding:.75rem 1rem}} header a{{color:#fff}}
+main{{max-width:34rem;margin:1rem auto;background:#fff;padding:1rem 1.25rem;border-radius:6px}}
+dt{{font-weight:600}} dd{{margin:0 0 .5rem}} .amount{{font-size:1.4rem;font-weight:700}}
+label{{display:block;font-weight:600}} input{{font:inherit;padding:.4rem;border:1px solid #555;border-radius:4px;max-width:100%}}
+fieldset{{border:1px solid #ccd;border-radius:6px}} button{{font:inherit;padding:.55rem 1.1rem;border:0;border-radius:4px;
+background:#0b6e3d;color:#fff;cursor:pointer}} button.secondary{{background:#fff;color:#8a1c1c;border:1px solid #8a1c1c}}
+.error{{color:#8a1c1c;font-weight:600}} .notice{{background:#e7f1fb;padding:.75rem;border-radius:4px}}
+.help,footer{{color:#555;font-size:.9rem}} a.button{{display:inline-block;padding:.5rem 1rem;background:#0b3d6e;color:#fff}}
+nav{{float:right}} footer{{text-align:center;margin:1rem}}
+</style></head>
+<body><header><nav aria-label="Language">{switch}</nav><strong>{banner}</strong></header>
+<main><h1>{title}</h1><dl>{facts}</dl>{body}</main><footer>{simulator}</footer></body></html>"""
+
+
+def _wants_html(request) -> bool:
+    return "text/html" in request.headers.get("Accept", "")
+
+
+def _form(request) -> dict | None:
+    """The fields of a browser's form post; None for a program's call."""
+    import urllib.parse
+
+    if not request.headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded"):
+        return None
+    fields = urllib.parse.parse_qs(request.body.decode("utf-8", "replace"), keep_blank_values=True)
+    return {name: values[0][:100] for name, values in fields.items()}
+
+
+def _language(request, payment, form=None) -> str:
+    import urllib.parse
+
+    asked = urllib.parse.parse_qs(request.query).get("lang", [""])[0]
+    accept = request.headers.get("Accept-Language", "")
+    browser = next((code for code in ("kk", "ru", "en") if accept.startswith(code)), "")
+    for code in (asked, (form or {}).get("lang", ""), browser, payment.get("language", "")):
+        if code in TEXT:
+            return code
+    return "kk"
+
+
+def _digits(value: str) -> str:
+    return "".join(ch for ch in value if ch.isdigit())
+
+
+def _luhn(number: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(number)):
+        digit = int(ch)
+        if i % 2:
+            digit = digit * 2 - 9 if digit > 4 else digit * 2
+        total += digit
+    return total % 10 == 0
+
+
+def _card_problem(form: dict) -> str:
+    number = _digits(form.get("card_number", ""))
+    if not 12 <= len(number) <= 19 or set(form.get("card_number", "")) - set("0123456789 ") or not _luhn(number):
+        return "card_number"
+    expiry = form.get("expiry", "").strip()
+    try:
+        month, year = (int(part) for part in expiry.split("/"))
+    except ValueError:
+        return "expiry"
+    today = datetime.date.today()
+    if not 1 <= month <= 12 or (2000 + year, month) < (today.year, today.month):
+        return "expiry"
+    cvc = form.get("cvc", "").strip()
+    if len(cvc) != 3 or not cvc.isdigit():
+        return "cvc"
+    return ""
+
+
+def _amount(tenge: int) -> str:
+    return f"{tenge:,}".replace(",", "\u00a0") + "\u00a0₸"
+
+
+def _origin(url: str) -> str:
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _now() -> str:
@@ -149,26 +284,94 @@ class Payments(Simulator):
 
     # -- the payer -----------------------------------------------------------------
     def payer_page(self, request):
+        """The page the payer's browser opens (``next_url``): a person's page (HTML, kk/ru/en) for a browser,
+        the payment as JSON for a program (``Accept`` without text/html)."""
         with self.store.lock:
             payment = self._payment(request.match["id"])
             if payment["state"]["status"] == "created":
                 payment["state"] = {"status": "started", "finished": False}
                 self.store.save()
-        return 200, {"page": "payer", "payment": self._view(payment),
-                     "html": f"<h1>{html.escape(payment['description'])}</h1><p>{payment['amount']} ₸</p>"}
+            view = self._view(payment)
+        if not _wants_html(request):
+            return 200, {"page": "payer", "payment": view}
+        return 200, self._page(payment, _language(request, payment))
 
     def payer_acts(self, request):
+        """Pay or decline. A browser's form (card details checked: number by Luhn, expiry, CVC) ends with a
+        redirect back to the service (``return_url``); a program's POST gets the payment as JSON."""
         outcome = request.match["outcome"]
+        form = _form(request)
         with self.store.lock:
             payment = self._payment(request.match["id"])
+            language = _language(request, payment, form)
             if payment["state"]["finished"]:
+                if form is not None:
+                    return 409, self._page(payment, language, error="finished")
                 raise Reply(409, "payment_finished", "the payment has finished")
-            if outcome == "pay":
+            if outcome == "pay" and form is not None:
+                problem = _card_problem(form)
+                if problem:
+                    return 422, self._page(payment, language, error=problem, form=form)
+                if _digits(form.get("card_number", "")) in DECLINED_CARDS:
+                    self._finish(payment, "failed", "P0010", "Payment method rejected")
+                else:
+                    self._finish(payment, "success")
+            elif outcome == "pay":
                 self._finish(payment, "success")
             else:
-                self._finish(payment, "failed", "P0010", "Payment method rejected")
-        return 200, self._view(payment)
+                self._finish(payment, "failed", "P0030", "Payment was cancelled by the user")
+            view = self._view(payment)
+        if form is None:
+            return 200, view
+        back = payment.get("return_url", "")
+        if back.startswith(("http://", "https://")):
+            return 303, Page(location=back)
+        return 200, self._page(payment, language)
 
+    def _page(self, payment, language: str, *, error: str = "", form: dict | None = None) -> Page:
+        text = TEXT[language]
+        state = payment["state"]["status"]
+        pid = html.escape(payment["payment_id"])
+        back = payment.get("return_url", "")
+        current = ' aria-current="true"'
+        switch = " · ".join(
+            f'<a href="/pay/{pid}?lang={code}" lang="{code}" hreflang="{code}"'
+            f'{current if code == language else ""}>{name}</a>'
+            for code, name in (("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")))
+        facts = (f"<dt>{text['purpose']}</dt><dd>{html.escape(payment['description'])}</dd>"
+                 f"<dt>{text['amount']}</dt><dd class=\"amount\">{_amount(payment['amount'])}</dd>"
+                 f"<dt>{text['reference']}</dt><dd><code>{html.escape(payment['reference'])}</code></dd>")
+        if payment["state"]["finished"]:
+            outcome = text["paid"] if state == "success" else text["not_paid"]
+            body = f'<p class="notice" role="status">{outcome}</p>'
+            if back.startswith(("http://", "https://")):
+                body += f'<p><a class="button" href="{html.escape(back)}">{text["back"]}</a></p>'
+        else:
+            values = form or {}
+            message = f'<p class="error" role="alert" id="error">{text["errors"][error]}</p>' if error else ""
+            described = ' aria-describedby="error" aria-invalid="true"' if error else ""
+
+            def field(name, label, autocomplete, pattern, inputmode, size):
+                value = html.escape(values.get(name, ""))
+                return (f'<p><label for="{name}">{label}</label><input id="{name}" name="{name}" value="{value}" '
+                        f'autocomplete="{autocomplete}" inputmode="{inputmode}" pattern="{pattern}" size="{size}" '
+                        f'required{described if error and name in ERROR_FIELDS.get(error, ()) else ""}></p>')
+            body = (
+                f"{message}<form method=\"post\" action=\"/pay/{pid}/pay?lang={language}\">"
+                f"<fieldset><legend>{text['card']}</legend>"
+                + field("card_number", text["card_number"], "cc-number", "[0-9 ]{12,23}", "numeric", 23)
+                + field("expiry", text["expiry"], "cc-exp", "[0-9]{2}/[0-9]{2}", "numeric", 5)
+                + field("cvc", text["cvc"], "cc-csc", "[0-9]{3}", "numeric", 3)
+                + f'<p><label for="holder">{text["holder"]}</label><input id="holder" name="holder" '
+                  f'value="{html.escape(values.get("holder", ""))}" autocomplete="cc-name" size="26"></p>'
+                f"</fieldset><p class=\"help\">{text['test_cards']}</p>"
+                f"<p><button type=\"submit\">{text['pay']} {_amount(payment['amount'])}</button></p></form>"
+                f"<form method=\"post\" action=\"/pay/{pid}/decline?lang={language}\">"
+                f"<p><button type=\"submit\" class=\"secondary\">{text['decline']}</button></p></form>"
+            )
+        targets = (_origin(back),) if back.startswith(("http://", "https://")) else ()
+        return Page(PAGE.format(lang=language, title=text["title"], banner=text["banner"], switch=switch,
+                                facts=facts, body=body, simulator=text["simulator"]), form_targets=targets)
     def _finish(self, payment, status, code="", message=""):
         payment["state"] = {"status": status, "finished": True, **({"code": code, "message": message} if code else {})}
         if status == "success":

@@ -3,7 +3,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from workdays.calendar import library_is_working_day
-from workdays.models import WorkingDayOverride
+from workdays.models import WorkingDayOverride, WorkingHours
 
 
 @admin.register(WorkingDayOverride)
@@ -22,3 +22,11 @@ class WorkingDayOverrideAdmin(admin.ModelAdmin):
     @admin.display(description=_("working day without the override"), boolean=True)
     def library_says(self, obj):
         return library_is_working_day(obj.date)
+
+
+@admin.register(WorkingHours)
+class WorkingHoursAdmin(admin.ModelAdmin):
+    list_display = ("opens_at", "closes_at")
+
+    def has_add_permission(self, request):
+        return not WorkingHours.objects.exists()

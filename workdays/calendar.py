@@ -34,8 +34,10 @@ from core.norms import CALENDAR_DAY, WORKING_DAY, Norm
 
 COUNTRY = "KZ"
 ALMATY = zoneinfo.ZoneInfo("Asia/Almaty")
-# A day-based deadline ends at the end of the provider's working day on its last day.
-END_OF_WORKING_DAY = datetime.time(18, 0)
+# The provider's working hours when no administrator has set them (workdays.models.WorkingHours): a
+# day-based deadline ends at the closing time of its last day.
+DEFAULT_HOURS = (datetime.time(9, 0), datetime.time(18, 0))
+END_OF_WORKING_DAY = DEFAULT_HOURS[1]
 # Seconds a process keeps the override table before re-reading it. Saving or
 # deleting an override through the ORM clears it at once in this process;
 # the TTL bounds how long other processes (and bulk updates that send no
@@ -45,6 +47,8 @@ OVERRIDES_TTL = 300.0
 _overrides_lock = threading.Lock()
 _overrides: dict[datetime.date, bool] | None = None
 _overrides_loaded_at = 0.0
+_hours: tuple[datetime.time, datetime.time] | None = None
+_hours_loaded_at = 0.0
 # While a transaction that changed an override is open, nobody may cache the
 # table: it could be rolled back, and rollbacks send no signal. Commit (or the
 # TTL, after a rollback) ends this.
@@ -92,6 +96,13 @@ def _load_overrides() -> dict[datetime.date, bool]:
     return dict(WorkingDayOverride.objects.values_list("date", "is_working_day"))
 
 
+def _load_hours() -> tuple[datetime.time, datetime.time]:
+    from workdays.models import WorkingHours
+
+    row = WorkingHours.objects.values_list("opens_at", "closes_at").first()
+    return row if row is not None else DEFAULT_HOURS
+
+
 def overrides() -> dict[datetime.date, bool]:
     """date -> is_working_day for every override row (cached, see module docstring)."""
     global _overrides, _overrides_loaded_at
@@ -102,6 +113,18 @@ def overrides() -> dict[datetime.date, bool]:
             _overrides = _load_overrides()
             _overrides_loaded_at = time.monotonic()
         return _overrides
+
+
+def working_hours() -> tuple[datetime.time, datetime.time]:
+    """(opens, closes) of the provider's working day, Asia/Almaty (``WorkingHours``; cached like the overrides)."""
+    global _hours, _hours_loaded_at
+    with _overrides_lock:
+        if time.monotonic() < _no_caching_until:
+            return _load_hours()
+        if _hours is None or time.monotonic() - _hours_loaded_at > OVERRIDES_TTL:
+            _hours = _load_hours()
+            _hours_loaded_at = time.monotonic()
+        return _hours
 
 
 def invalidate_overrides(using: str | None = None) -> None:
@@ -121,9 +144,10 @@ def invalidate_overrides(using: str | None = None) -> None:
 
 
 def _clear_overrides() -> None:
-    global _overrides, _no_caching_until
+    global _overrides, _hours, _no_caching_until
     with _overrides_lock:
         _overrides = None
+        _hours = None
         _no_caching_until = 0.0
 
 
@@ -190,32 +214,72 @@ def working_days_between(a: datetime.date, b: datetime.date) -> int:
 
 # --- deadlines -------------------------------------------------------------
 
-def due_at(start: datetime.datetime, norm: Norm) -> datetime.datetime:
-    """When a step that started at `start` (aware) is due under `norm`.
+def next_working_day(day: datetime.date) -> datetime.date:
+    """`day` itself if it is a working day, else the first working day after it."""
+    _check_date(day)
+    while not is_working_day(day):
+        day += datetime.timedelta(days=1)
+    return day
 
-    * seconds / minutes / hours: `start` plus the norm's upper bound, as
-      elapsed time (a range "10–15 s" gives 15 s).
-    * calendar days: the n-th calendar day after the local (Asia/Almaty) date
-      of `start`, at 18:00 Asia/Almaty. A last day that falls on a weekend or
-      holiday is NOT moved (see docs/deadlines.md).
-    * working days: the n-th working day after the local date of `start`, at
-      18:00 Asia/Almaty.
 
-    The result is in Asia/Almaty for day norms, in `start`'s zone otherwise.
-    """
+def _aware_start(start) -> None:
     if not isinstance(start, datetime.datetime):
         raise TypeError(f"expected a datetime, got {type(start).__name__}")
     if start.tzinfo is None or start.tzinfo.utcoffset(start) is None:
         raise ValueError("start must be an aware datetime")
+
+
+def due_at(start: datetime.datetime, norm: Norm) -> datetime.datetime:
+    """When a step that started at `start` (aware) is due under `norm`.
+
+    * seconds / minutes / hours: `start` plus the norm's upper bound, as
+      elapsed time (a range "10–15 s" gives 15 s); an office step's norm is
+      counted in working time instead (`due_in_working_time`, chosen by the
+      caller).
+    * calendar days: the n-th calendar day after the local (Asia/Almaty) date
+      of `start`; a last day that is not a working day gives way to the next
+      working day (Civil Code of the Republic of Kazakhstan, art. 173 — see
+      docs/deadlines.md).
+    * working days: the n-th working day after the local date of `start`.
+
+    Day norms end at the provider's closing time (`working_hours`, 18:00 unless
+    an administrator set it) on the last day, Asia/Almaty. The result is in
+    Asia/Almaty for day norms, in `start`'s zone otherwise.
+    """
+    _aware_start(start)
     if norm is None:
         raise ValueError("no norm, no deadline")
     if norm.is_sub_day:
         return start + norm.upper_bound
     received = start.astimezone(ALMATY).date()
     if norm.unit == CALENDAR_DAY:
-        last_day = add_calendar_days(received, norm.days)
+        last_day = next_working_day(add_calendar_days(received, norm.days))
     elif norm.unit == WORKING_DAY:
         last_day = add_working_days(received, norm.days)
     else:  # pragma: no cover - Norm validates its unit
         raise ValueError(f"unknown unit {norm.unit!r}")
-    return datetime.datetime.combine(last_day, END_OF_WORKING_DAY, tzinfo=ALMATY)
+    return datetime.datetime.combine(last_day, working_hours()[1], tzinfo=ALMATY)
+
+
+def due_in_working_time(start: datetime.datetime, seconds: float) -> datetime.datetime:
+    """When `seconds` of the provider's working time have passed since `start` (aware): only the time
+    between opening and closing (`working_hours`) of working days counts. A step opened at night, on a
+    day off or after closing starts counting at the next opening. Asia/Almaty."""
+    _aware_start(start)
+    if seconds < 0:
+        raise ValueError("seconds must not be negative")
+    opens, closes = working_hours()
+    at = start.astimezone(ALMATY)
+    left = datetime.timedelta(seconds=seconds)
+    while True:
+        day = at.date()
+        opening = datetime.datetime.combine(day, opens, tzinfo=ALMATY)
+        closing = datetime.datetime.combine(day, closes, tzinfo=ALMATY)
+        if not is_working_day(day) or at >= closing:
+            at = datetime.datetime.combine(next_working_day(day + datetime.timedelta(days=1)), opens, tzinfo=ALMATY)
+            continue
+        at = max(at, opening)
+        if at + left <= closing:
+            return at + left
+        left -= closing - at
+        at = closing

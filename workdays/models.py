@@ -6,6 +6,8 @@ that the library has caught up with. A `WorkingDayOverride` row wins over
 all of that, both ways: a Saturday the government made a working day, or a
 day off the library does not know about (see docs/deadlines.md).
 """
+import datetime
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -30,3 +32,26 @@ class WorkingDayOverride(models.Model):
     def __str__(self):
         kind = _("working day") if self.is_working_day else _("day off")
         return f"{self.date.isoformat()}: {kind}"
+
+
+class WorkingHours(models.Model):
+    """The provider's working hours, in Asia/Almaty time: one row, set by an administrator (none: 09:00–18:00).
+
+    A day-based deadline ends at the closing time of its last day; an office step's norm in hours or
+    minutes is counted in working time — between opening and closing, on working days (docs/deadlines.md)."""
+
+    singleton = models.BooleanField(default=True, unique=True, editable=False)
+    opens_at = models.TimeField(_("opens at"), default=datetime.time(9, 0))
+    closes_at = models.TimeField(_("closes at"), default=datetime.time(18, 0))
+
+    class Meta:
+        verbose_name = _("working hours")
+        verbose_name_plural = _("working hours")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(singleton=True), name="working_hours_one_row"),
+            models.CheckConstraint(condition=models.Q(opens_at__lt=models.F("closes_at")),
+                                   name="working_hours_open_before_close"),
+        ]
+
+    def __str__(self):
+        return f"{self.opens_at:%H:%M}–{self.closes_at:%H:%M}"

@@ -108,6 +108,16 @@ class Host:
         """Fields of a new open WorkTask besides the node's own: assignee, provider_unit, due_at …"""
         return {}
 
+    def due(self, run, node: definitions.Node, started_at) -> datetime.datetime | None:
+        """When a step that opens (a user task) or starts (an automatic one) at ``started_at`` is due: by
+        default its norm counted from then, as elapsed time or days (workdays.calendar.due_at)."""
+        return due_at(started_at, node.norm) if node.norm else None
+
+    def completion_due(self, run, node: definitions.Node, due, data: dict) -> datetime.datetime | None:
+        """The due time a user task completed with ``data`` is judged against (default: the one it opened
+        with; a definition may give an outcome its own norm, e.g. a refusal's shorter one)."""
+        return due
+
 
 _host = Host()
 
@@ -152,6 +162,9 @@ class Run:
         self.waiting: Unavailable | None = None  # set when a service task could not reach its system
         self.waiting_node: definitions.Node | None = None
         self.open_tasks: list[WorkTask] = []  # after save: the subject's open tasks
+        # When the next automatic step started: the run's start, then each automatic step's end (a waiting
+        # step resumed: when it began to wait), so that each gets its real duration.
+        self.step_started = self.now
 
     # -- helpers used by operations ------------------------------------
     def node(self, task) -> definitions.Node:
@@ -178,15 +191,22 @@ class Run:
         node = self.definition.nodes.get(getattr(spec, "bpmn_id", None) or "")
         if node is None or node.tag != "serviceTask" or not node.step:
             return
-        # An automatic step: recorded as done the moment it ran.
+        # An automatic step: its real duration (from the end of the step before, or from when it began to
+        # wait on an outside system), judged against its norm like any step — a step that carries the
+        # request's overall deadline against that deadline (the host's `due`).
+        started, completed = self.step_started, timezone.now()
+        self.step_started = completed
+        due = _host.due(self, node, started) if node.norm else None
+        duration = max((completed - started).total_seconds(), 0.0)
         self.finished.append(
             WorkTask(
                 application=self.subject, engine_task_id=task.id, bpmn_id=node.bpmn_id, step=node.step,
                 name=node.name, lane=node.lane, state=WorkTask.State.DONE, norm=node.properties.get("norm", ""),
-                created_at=self.now, completed_at=self.now, duration_seconds=0.0, within_norm=True,
+                created_at=started, completed_at=completed, due_at=due, duration_seconds=duration,
+                within_norm=(completed <= due) if due is not None else None,
             )
         )
-        self.event("step_done", node)
+        self.event("step_done", node, duration_seconds=round(duration, 3))
 
     def advance(self):
         try:
@@ -246,17 +266,17 @@ class Run:
             instance.updated_at = self.now
         known = {t.engine_task_id for t in open_tasks}
         new_tasks = []
+        opened = max(self.step_started, self.now)  # after the automatic steps this run ran before it
         for task in self.ready_user_tasks():
             if task.id in known:
                 continue
             node = self.node(task)
-            fields = {"due_at": due_at(self.now, node.norm) if node.norm else None,
-                      **_host.open_task_fields(self, node, task)}
+            fields = {"due_at": _host.due(self, node, opened), **_host.open_task_fields(self, node, task)}
             new_tasks.append(
                 WorkTask(
                     application=self.subject, engine_task_id=task.id, bpmn_id=node.bpmn_id, step=node.step,
                     name=node.name, lane=node.lane, action_kind=node.action_kind,
-                    norm=node.properties.get("norm", ""), created_at=self.now, **fields,
+                    norm=node.properties.get("norm", ""), created_at=opened, **fields,
                 )
             )
             self.event("step_open", node, action_kind=node.action_kind)
@@ -370,11 +390,13 @@ def complete_user_task(subject, work_task: WorkTask, actor, data: dict, context:
     engine_task.run()
     node = run.node(engine_task)
     duration = (run.now - work_task.created_at).total_seconds()
-    within = None
+    within, due = None, work_task.due_at
     if node.norm is not None:
-        within = run.now <= work_task.due_at if work_task.due_at else None
+        due = _host.completion_due(run, node, work_task.due_at, data)
+        within = run.now <= due if due else None
     WorkTask.objects.filter(pk=work_task.pk).update(
-        state=WorkTask.State.DONE, completed_at=run.now, completed_by=actor, duration_seconds=duration, within_norm=within
+        state=WorkTask.State.DONE, completed_at=run.now, completed_by=actor, duration_seconds=duration,
+        within_norm=within, due_at=due,
     )
     run.event("step_done", node, duration_seconds=round(duration, 3), **{k: v for k, v in data.items() if _jsonable(v)})
     run.advance()
@@ -394,6 +416,8 @@ def resume(subject) -> Run:
     """Run a waiting process's service task again, then on to the next wait."""
     run, instance = load(subject, None)
     was_waiting = instance.waiting_for
+    if was_waiting and instance.waiting_since:
+        run.step_started = instance.waiting_since  # the waiting step's duration includes its wait
     run.advance()
     if run.waiting is None and was_waiting:
         run.event("resumed", None, system=was_waiting, attempts=instance.attempts + 1)
@@ -431,6 +455,17 @@ def note_overdue(now=None, limit: int = 1000) -> int:
             for t in tasks])
         WorkTask.objects.filter(pk__in=[t.pk for t in tasks]).update(overdue_noted_at=now)
     return len(tasks)
+
+
+def end(subject, actor, event_kind: str, /, **data) -> Event:
+    """End a subject's process from outside its definition (the applicant withdraws the request): its open
+    tasks are cancelled, the instance is marked completed and waits on nothing (nothing resumes it), and the
+    history gets ``event_kind`` as its end. Runs in the caller's transaction, which holds the subject's lock."""
+    now = timezone.now()
+    WorkTask.objects.filter(application=subject, state=WorkTask.State.OPEN).update(state=WorkTask.State.CANCELLED)
+    ProcessInstance.objects.filter(application=subject).update(
+        completed=True, waiting_for="", waiting_operation="", waiting_since=None, next_attempt_at=None, updated_at=now)
+    return record_event(subject, event_kind, actor, None, **data)
 
 
 def record_event(subject, event_kind: str, actor, task: WorkTask | None = None, /, **data) -> Event:

@@ -7,7 +7,7 @@ import urllib.parse
 import urllib.request
 from unittest import mock
 
-from workdays.calendar import ALMATY, END_OF_WORKING_DAY, add_calendar_days, add_working_days
+from workdays.calendar import ALMATY, END_OF_WORKING_DAY, add_calendar_days, add_working_days, next_working_day
 
 FORMS = {
     ("S1", "issue"): {"subtypes": ["cellular"], "territory": "Republic of Kazakhstan"},
@@ -20,9 +20,10 @@ FORMS = {
                          "purpose": "return of unused numbers", "order_number": "ORD-2025-000007"},
     ("S3", "assignment"): {"region": "almaty-city", "radio_service": "mobile",
                            "bands": [{"low_mhz": "2500", "high_mhz": "2510"}],
-                           "station_address": "Алматы, ул. Абая, 150", "latitude": "43.238", "longitude": "76.889"},
-    ("S4", "device"): {"region": "almaty-city", "devices": [{"device_type": "base station", "model": "BS-900",
-                                                              "serial": "SN12345", "frequency_mhz": "900.2"}],
+                           "station_address": "Алматы, ул. Абая, 150", "latitude": "43.238", "longitude": "76.889",
+                           "eirp_dbw": "17", "antenna_height_m": "30", "polarisation": "vertical"},
+    ("S4", "device"): {"region": "almaty-city", "devices": [{"device_type": "radio receiver", "model": "RX-900",
+                                                              "serial": "SN12345"}],
                        "location_address": "Алматы, ул. Абая, 150"},
     ("S4", "hf_device"): {"region": "almaty-city", "devices": [{"device_type": "industrial HF heater", "model": "HF-27",
                                                                  "serial": "HF0001", "frequency_mhz": "27.12"}],
@@ -67,6 +68,7 @@ def pay(api, app, outcome="pay"):
     assert payment["status"] == "created" and payment["next_url"], payment
     payer(payment, outcome)
     deliver_callbacks(payment)
+    sign_documents(api, app)  # S3: the permit issued on payment awaits the inspector who decided
     return api.get(f"/applications/{app['id']}")
 
 
@@ -223,27 +225,73 @@ def decision_body(app, decision="approve", not_met=(), missing=(), comment="") -
             "comment": comment}
 
 
-def decide(api, app, decision="approve", not_met=(), missing=(), comment="", expect=200, choose=True, **kw):
+def decide(api, app, decision="approve", not_met=(), missing=(), comment="", expect=200, choose=True, sign=True,
+           **kw):
     """The officer's decision through the API, as an officer makes it: the certificate chosen, then every
-    item of the checklist answered (``not_met`` the items that fail)."""
+    item of the checklist answered (``not_met`` the items that fail); then (``sign``) the officer signs the
+    documents it issued with their own EDS."""
     if choose and api.user is not None and api.user.kind == "officer" and not getattr(api, "chosen", False):
         api.choose_certificate()
         api.chosen = True
-    return api.post(f"/applications/{app['id']}/decision", decision_body(app, decision, not_met, missing, comment),
-                    expect=expect, **kw)
+    answer = api.post(f"/applications/{app['id']}/decision", decision_body(app, decision, not_met, missing, comment),
+                      expect=expect, **kw)
+    return signed(api, answer) if expect == 200 and sign else answer
 
 
-def decide_as(officer, application_id, decision="approve", not_met=(), comment=""):
+def sign_documents(api, app) -> list[str]:
+    """The officers sign the request's documents awaiting their signatures (each with their own test-held EDS,
+    through the API: GET the prepared bytes, POST the detached CMS)."""
+    world = getattr(api, "world", None)
+    return world.sign_pending(app["id"]) if world is not None else []
+
+
+def signed(api, app):
+    """``app`` after its officers have signed the documents the step issued (re-read if any was signed)."""
+    if sign_documents(api, app):
+        return api.get(f"/applications/{app['id']}")
+    return app
+
+
+def choose_as(world, officer, cert=None):
+    """The officer chooses their certificate through the action itself: signs a challenge with the test-held key."""
+    from documents import actions as documents
+    from integrations.signatures import sign_detached
+
+    challenge = documents.issue_challenge(officer)
+    cms = sign_detached(documents.challenge_bytes(challenge), cert or world.officer_certificate(officer), world.key)
+    return documents.choose_office_certificate(officer, challenge, cms)
+
+
+def decide_as(world, officer, application_id, decision="approve", not_met=(), comment=""):
     """The decision through the action itself (as a page or a command makes it): the officer chooses their
     certificate, then answers every item of the checklist."""
     from applications import actions
     from applications.models import Application
-    from documents import actions as documents
 
-    documents.choose_office_certificate(officer, documents.serial_of(documents.office_certificate(officer)))
+    choose_as(world, officer)
     service = Application.objects.get(pk=application_id).service
-    return actions.decide(application_id, officer, decision=decision, checklist=checklist(service, not_met),
-                          comment=comment)
+    app = actions.decide(application_id, officer, decision=decision, checklist=checklist(service, not_met),
+                         comment=comment)
+    sign_as(world, officer, application_id)
+    return app
+
+
+def sign_as(world, officer, application_id) -> list[str]:
+    """The officer signs, through the actions themselves, the request's documents awaiting their signature
+    (the prepared bytes, a detached CMS made with the test-held key, as NCALayer makes it)."""
+    from applications.models import ResultDocument
+    from documents import actions as documents
+    from integrations.signatures import sign_detached
+
+    if not documents.chosen_serial(officer):
+        choose_as(world, officer)
+    cert = documents.office_certificate(officer)
+    numbers = []
+    for document in ResultDocument.objects.filter(application_id=application_id, signer=officer, pdf_sha256=""):
+        _session, payload = documents.signing_request(document, officer)
+        documents.sign_document(document, officer, sign_detached(payload, cert, world.key))
+        numbers.append(document.number)
+    return numbers
 
 
 def office_decides(w, app, decision, reasons=(), executor_api=None):
@@ -263,7 +311,8 @@ def sign_result(api, app, expect=200, **kw):
     if api.user is not None and api.user.kind == "officer" and not getattr(api, "chosen", False):
         api.choose_certificate()
         api.chosen = True
-    return api.post(f"/applications/{app['id']}/result-signature", expect=expect, **kw)
+    answer = api.post(f"/applications/{app['id']}/result-signature", expect=expect, **kw)
+    return signed(api, answer) if expect == 200 else answer
 
 
 # -- deadlines --------------------------------------------------------------------------------
@@ -272,16 +321,19 @@ def local_date(iso: str) -> datetime.date:
 
 
 def expected_due(registered_iso: str, days: int, unit: str) -> datetime.datetime:
-    """The end (18:00 Almaty) of the `days`-th calendar or working day after the day of registration."""
+    """The end (18:00 Almaty) of the `days`-th calendar or working day after the day of receipt; a calendar
+    count ending on a day off ends on the next working day."""
     received = local_date(registered_iso)
-    last = add_working_days(received, days) if unit == "working" else add_calendar_days(received, days)
+    last = add_working_days(received, days) if unit == "working" else next_working_day(add_calendar_days(received, days))
     return datetime.datetime.combine(last, END_OF_WORKING_DAY, tzinfo=ALMATY)
 
 
 def assert_deadline(app, days: int, unit: str):
-    assert app["registered_at"], app
-    assert datetime.datetime.fromisoformat(app["deadline_at"]) == expected_due(app["registered_at"], days, unit), (
-        app["registered_at"], app["deadline_at"], days, unit)
+    assert app["registered_at"] and app["received_at"], app
+    # received (at the PSC) no later than registered
+    assert datetime.datetime.fromisoformat(app["received_at"]) <= datetime.datetime.fromisoformat(app["registered_at"])
+    assert datetime.datetime.fromisoformat(app["deadline_at"]) == expected_due(app["received_at"], days, unit), (
+        app["received_at"], app["deadline_at"], days, unit)
 
 
 # -- no payment in S2 / S4 --------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.utils import timezone
 from applications.models import Application
 from applications.tests.journeys import DOCUMENTS, portal_until_registered
 from backoffice import sla
-from conftest import PDF, PERSON
+from conftest import PDF, PERSON, choose_certificate_on_page
 from workflow.models import WorkTask
 
 PASSWORD = "demo-pass-123"
@@ -24,8 +24,24 @@ def office(user, lang="en", certificate=True) -> Client:
     assert response.status_code == 302, response.content[:500]
     if certificate and user.kind == "officer":
         assert "/office/certificate/" in response["Location"]
-        assert client.post("/office/certificate/", {"next": "/office/"}).status_code == 302
+        assert choose_certificate_on_page(client, user).status_code == 302
     return client
+
+
+def sign_on_page(client, world, application_id, officer):
+    """The officer signs, on the request's page, each document awaiting their signature (the form's pasted CMS,
+    made with the test-held key as NCALayer would)."""
+    import base64
+    import re
+
+    from integrations.signatures import sign_detached
+
+    html = page(client, f"/office/requests/{application_id}/")
+    cert = world.api_of(officer).signing_certificate
+    for action, payload in re.findall(r'<form method="post" action="([^"]+/sign)" data-ncalayer="sign" '
+                                      r'data-payload="([^"]+)"', html):
+        cms = sign_detached(base64.b64decode(payload), cert, world.key)
+        assert client.post(action, {"cms_b64": base64.b64encode(cms).decode()}).status_code == 302
 
 
 def page(client, url, status=200) -> str:
@@ -50,8 +66,15 @@ def test_officer_chooses_own_certificate_after_log_in(world):
     response = client.post("/office/login/", {"username": "officer", "password": PASSWORD})
     assert response["Location"].startswith("/office/certificate/")
     html = page(client, "/office/certificate/")
-    assert "OFFICER" in html or "officer".upper() in html.upper()
-    assert "Use this certificate" in html
+    # No certificate of the officer's on the server: NCALayer signs the page's one-time challenge.
+    assert 'data-ncalayer="sign"' in html and 'name="challenge"' in html
+    assert f'data-iin="{world.committee_officer.iin}"' in html
+    assert f'data-bin="{world.committee_officer.provider_unit.bin}"' in html
+    assert "Choose my certificate with NCALayer" in html
+    assert choose_certificate_on_page(client, world.committee_officer).status_code == 302
+    html = page(client, "/office/certificate/")
+    cert = world.api["committee_officer"].signing_certificate
+    assert format(cert.serial_number, "x") in html and "This certificate is chosen for this session." in html
 
 
 def test_queue_by_role_and_unit_with_sla(world):
@@ -124,7 +147,11 @@ def test_checklist_refusal_gives_the_failed_items_as_reasons(world):
     assert refused.refusal_details == ["device-conformity", "Model not certified"]
     html = page(client, f"/office/requests/{app['id']}/")
     assert "The device does not conform" in html and "Model not certified" in html
-    assert "signed PDF" in html
+    # The reasoned refusal is the inspector's decision: it awaits their signature, then is the signed PDF.
+    assert "Awaiting your signature" in html and "signed PDF" not in html
+    sign_on_page(client, w, app["id"], w.inspection_officer)
+    html = page(client, f"/office/requests/{app['id']}/")
+    assert "signed PDF" in html and "Awaiting your signature" not in html
 
 
 def test_decision_needs_the_officers_certificate_first(world):
@@ -134,10 +161,26 @@ def test_decision_needs_the_officers_certificate_first(world):
     response = client.post(f"/office/requests/{app['id']}/act", {"action": "approve", "req-device-conformity": "met"})
     assert response.status_code == 302 and "/office/certificate/" in response["Location"]
     assert Application.objects.get(pk=app["id"]).status == "registered"
-    client.post("/office/certificate/", {"next": "/office/"})
+    choose_certificate_on_page(client, w.inspection_officer)
     client.post(f"/office/requests/{app['id']}/act", {"action": "approve", "req-device-conformity": "met"})
     done = Application.objects.get(pk=app["id"])
-    assert done.status == "completed" and done.documents.get(kind="permit").signer_name
+    permit = done.documents.get(kind="permit")
+    assert done.status == "completed" and permit.signer_id == w.inspection_officer.pk and not permit.pdf_sha256
+    # The request page offers the officer the permit to sign (NCALayer, or a pasted CMS); signing it stores it.
+    html = page(client, f"/office/requests/{app['id']}/")
+    assert "Awaiting your signature" in html and f"/documents/{permit.number}/sign" in html
+    import base64
+    import re
+
+    from integrations.signatures import sign_detached
+
+    payload = re.search(r'id="to-sign".*?data-payload="([^"]+)"', html, re.S).group(1)
+    cms = sign_detached(base64.b64decode(payload), w.api["inspection_officer"].signing_certificate, w.key)
+    response = client.post(f"/office/requests/{app['id']}/documents/{permit.number}/sign",
+                           {"cms_b64": base64.b64encode(cms).decode()})
+    assert response.status_code == 302
+    permit.refresh_from_db()
+    assert permit.pdf_sha256 and permit.signer_name
 
 
 def test_paper_s1_application_entry_to_registration_and_approval(world):
@@ -198,7 +241,7 @@ def test_2015_office_steps_as_buttons_for_whoever_holds_the_step(world):
     assert Application.objects.get(pk=app.pk).status == "registered"
     executor.post(url, {"action": "put_on_portal"})
     head.post(url, {"action": "assign_unit"})
-    assert w.executor.username in page(unit_head, f"/office/requests/{app.pk}/")
+    assert w.executor.get_full_name() in page(unit_head, f"/office/requests/{app.pk}/")
     unit_head.post(url, {"action": "assign_executor", "executor_id": w.executor.pk})
     executor.post(url, {"action": "approve", "req-plan-conformity": "met"})
     assert Application.objects.get(pk=app.pk).tasks.get(state="open").action_kind == "sign_result"
@@ -269,7 +312,7 @@ def test_trust_store_lists_and_takes_a_crl(world, admin_client, pki, settings, t
     assert response.status_code == 302
     # Not a certificate where a root is asked for; not self-signed.
     response = admin_client.post("/office/admin/trust/", {"kind": "root", "file": SimpleUploadedFile("x.pem", crl_pem)})
-    assert response.status_code == 200 and "not one PEM" in response.content.decode()
+    assert response.status_code == 200 and "not one certificate or revocation list" in response.content.decode()
 
 
 def test_trust_store_page_adds_and_removes_rows_of_the_shared_store(world, admin_client, pki):

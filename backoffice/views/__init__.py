@@ -17,10 +17,18 @@ from backoffice.views.access import (
 from backoffice.views.auth import StaffAuthenticationForm, certificate, login_view, logout_view
 from backoffice.views.paper import enter, new_paper, scans
 from backoffice.views.queues import my_tasks, queue, requests_list
-from backoffice.views.requests import SIGNING_STEPS, STATUS_LABELS, act, attachment, request_detail
+from backoffice.views.requests import (
+                                     SIGNING_STEPS,
+                                     STATUS_LABELS,
+                                     act,
+                                     attachment,
+                                     document_to_sign,
+                                     request_detail,
+                                     sign_document,
+)
 
 __all__ = [
     "OFFICE_LANES", "SIGNING_STEPS", "STAFF_KINDS", "STATUS_LABELS", "StaffAuthenticationForm", "_message", "act",
-    "admin_required", "attachment", "certificate", "enter", "is_admin", "is_staff", "login_view", "logout_view",
-    "my_tasks", "new_paper", "queue", "request_detail", "requests_list", "scans", "staff_required",
+    "admin_required", "attachment", "certificate", "document_to_sign", "enter", "is_admin", "is_staff", "login_view", "logout_view",
+    "my_tasks", "new_paper", "queue", "request_detail", "requests_list", "scans", "sign_document", "staff_required",
 ]

@@ -20,7 +20,7 @@ import workdays.actions
 from accounts.models import User
 from backoffice.views.access import OFFICE_LANES, admin_required
 from services import registry
-from services.models import Fee, ProviderUnit
+from services.models import Fee, PaymentTerm, ProviderUnit
 from workdays.models import WorkingDayOverride
 
 ROLE_NAMES = {**OFFICE_LANES, "psc": gettext_lazy("PSC operator")}
@@ -143,7 +143,43 @@ def fees(request):
         messages.success(request, _("The fee was saved."))
         return redirect("backoffice:admin-fees")
     rows = [{"fee": f, "sub_kind": _sub_kind_label(f.service, f.sub_kind)} for f in Fee.objects.all()]
-    return render(request, "backoffice/admin/fees.html", {"form": form, "rows": rows, "section": "admin"})
+    return render(request, "backoffice/admin/fees.html", {"form": form, "rows": rows, "section": "admin",
+                                                          "term_form": PaymentTermForm(), "terms": _payment_terms()})
+
+
+class PaymentTermForm(forms.Form):
+    service = forms.ChoiceField(label=gettext_lazy("Service"), choices=lambda: [
+        (s.code, f"{s.code} — {s.title}") for s in registry.all_services() if s.paid])
+    days = forms.IntegerField(label=gettext_lazy("Days to pay (calendar days from the request for payment)"),
+                              min_value=1, max_value=365)
+    notice_days = forms.IntegerField(label=gettext_lazy("Remind the applicant this many days before the end"),
+                                     min_value=0, max_value=364)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("days") is not None and data.get("notice_days") is not None and data["notice_days"] >= data["days"]:
+            raise forms.ValidationError(_("The reminder must come before the term ends."))
+        return data
+
+
+def _payment_terms() -> list[dict]:
+    return [{"service": s, "days": PaymentTerm.of(s.code)[0], "notice_days": PaymentTerm.of(s.code)[1],
+             "set": PaymentTerm.objects.filter(service=s.code, is_demo_value=False).exists()}
+            for s in registry.all_services() if s.paid]
+
+
+@admin_required
+def payment_terms(request):
+    """The term for paying a paid service's fee before the request is refused for non-payment (POST only)."""
+    form = PaymentTermForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.actions.set_payment_term(service=form.cleaned_data["service"], days=form.cleaned_data["days"],
+                                          notice_days=form.cleaned_data["notice_days"], actor=request.user)
+        messages.success(request, _("The term for paying was saved; it applies to the requests waiting now."))
+        return redirect("backoffice:admin-fees")
+    rows = [{"fee": f, "sub_kind": _sub_kind_label(f.service, f.sub_kind)} for f in Fee.objects.all()]
+    return render(request, "backoffice/admin/fees.html", {
+        "form": FeeForm(), "term_form": form, "terms": _payment_terms(), "rows": rows, "section": "admin"})
 
 
 @admin_required
@@ -176,68 +212,73 @@ def _pem_blocks(data: bytes, marker: bytes) -> list[bytes]:
     return blocks
 
 
+def _certificates_of(data: bytes) -> list[x509.Certificate]:
+    return [x509.load_pem_x509_certificate(b) for b in _pem_blocks(data, b"CERTIFICATE")] or \
+        [x509.load_der_x509_certificate(data)]
+
+
+def _crls_of(data: bytes) -> list[x509.CertificateRevocationList]:
+    return [x509.load_pem_x509_crl(b) for b in _pem_blocks(data, b"X509 CRL")] or [x509.load_der_x509_crl(data)]
+
+
+def _origin(source: str) -> str:
+    if source == "upload":
+        return _("uploaded")
+    if source.startswith("fetch:"):
+        return _("fetched from %(url)s") % {"url": source[len("fetch:"):]}
+    if source.startswith("import:"):
+        return _("imported from a folder")
+    return ""
+
+
 def trust_entries() -> dict:
-    """The trust store's items (integrations.trust: the database's, shared by every server), parsed for the page."""
+    """The trust store's items (integrations.trust: the database's, shared by every server), parsed for the page:
+    each certificate's subject, issuer and validity, each CRL's issuer, this and next update."""
     now = timezone.now()
     roots, crls = [], []
     items = integrations.trust.entries()
     for item in [i for i in items if i["folder"] == "roots"] + [i for i in items if i["folder"] == "intermediates"]:
-        data = item["content"]
         try:
-            certs = [x509.load_pem_x509_certificate(b) for b in _pem_blocks(data, b"CERTIFICATE")] or \
-                [x509.load_der_x509_certificate(data)]
+            certs = _certificates_of(item["content"])
         except ValueError:
             continue
         for c in certs:
             roots.append({"file": f"{item['folder']}/{item['name']}", "id": item["id"],
-                          "subject": c.subject.rfc4514_string(),
+                          "subject": c.subject.rfc4514_string(), "issuer": c.issuer.rfc4514_string(),
                           "not_before": c.not_valid_before_utc, "not_after": c.not_valid_after_utc,
                           "valid": c.not_valid_before_utc <= now <= c.not_valid_after_utc,
-                          "root": item["folder"] == "roots"})
+                          "root": item["folder"] == "roots", "origin": _origin(item["source"])})
     for item in [i for i in items if i["folder"] == "crls"]:
-        data = item["content"]
         try:
-            found = [x509.load_pem_x509_crl(b) for b in _pem_blocks(data, b"X509 CRL")] or \
-                [x509.load_der_x509_crl(data)]
+            found = _crls_of(item["content"])
         except ValueError:
             continue
         for crl in found:
             crls.append({"file": item["name"], "id": item["id"], "issuer": crl.issuer.rfc4514_string(),
                          "this_update": crl.last_update_utc, "next_update": crl.next_update_utc,
-                         "revoked": len(list(crl)),
+                         "revoked": len(list(crl)), "origin": _origin(item["source"]),
                          "valid": crl.next_update_utc is not None and crl.next_update_utc >= now})
     return {"certificates": roots, "crls": crls}
 
 
 class TrustUploadForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("What"), choices=[("crl", gettext_lazy("revocation list (CRL)")),
-                                                                  ("root", gettext_lazy("trusted root certificate"))])
-    file = forms.FileField(label=gettext_lazy("PEM file"))
+    kind = forms.ChoiceField(label=gettext_lazy("What"), choices=[
+        ("root", gettext_lazy("trusted root certificate")),
+        ("intermediate", gettext_lazy("intermediate CA certificate")),
+        ("crl", gettext_lazy("revocation list (CRL)"))])
+    file = forms.FileField(label=gettext_lazy("File (PEM or DER)"))
 
     def clean(self):
         data = super().clean()
         upload = data.get("file")
-        if not upload:
+        if not upload or not data.get("kind"):
             return data
-        content = upload.read(1024 * 1024 + 1)
-        if len(content) > 1024 * 1024:
-            raise forms.ValidationError(_("The file is too large."))
+        content = upload.read(integrations.actions.MAX_UPLOAD + 1)
         try:
-            if data.get("kind") == "crl":
-                blocks = _pem_blocks(content, b"X509 CRL")
-                if len(blocks) != 1:
-                    raise ValueError
-                x509.load_pem_x509_crl(blocks[0])
-            else:
-                blocks = _pem_blocks(content, b"CERTIFICATE")
-                if len(blocks) != 1:
-                    raise ValueError
-                cert = x509.load_pem_x509_certificate(blocks[0])
-                if cert.issuer != cert.subject:
-                    raise forms.ValidationError(_("A trusted root must be self-signed."))
-        except ValueError:
-            raise forms.ValidationError(_("The file is not one PEM of the chosen kind.")) from None
-        data["pem"] = blocks[0]
+            integrations.actions.check_trust_file(data["kind"], content)
+        except integrations.actions.TrustFileRefused as exc:
+            raise forms.ValidationError(exc.message) from None
+        data["content"] = content
         return data
 
 
@@ -245,12 +286,20 @@ class TrustUploadForm(forms.Form):
 def trust(request):
     if request.method == "POST" and request.POST.get("remove"):
         if request.POST["remove"].isdigit():
-            integrations.actions.remove_trust_item(int(request.POST["remove"]), actor=request.user)
+            removed = integrations.actions.remove_trust_item(int(request.POST["remove"]), actor=request.user,
+                                                             request=request)
+            if removed:
+                messages.success(request, _("Removed from the trust store: %(name)s.") % {"name": removed})
         return redirect("backoffice:admin-trust")
     form = TrustUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        added = integrations.actions.add_trust_file(kind=form.cleaned_data["kind"], pem=form.cleaned_data["pem"],
-                                                    actor=request.user)
-        messages.success(request, _("Added to the trust store: %(name)s.") % {"name": added})
-        return redirect("backoffice:admin-trust")
+        try:
+            added = integrations.actions.add_trust_item(kind=form.cleaned_data["kind"],
+                                                        content=form.cleaned_data["content"], actor=request.user,
+                                                        request=request)
+        except integrations.actions.TrustFileRefused as exc:  # the store changed meanwhile (e.g. its root removed)
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Added to the trust store: %(name)s.") % {"name": added})
+            return redirect("backoffice:admin-trust")
     return render(request, "backoffice/admin/trust.html", {"form": form, **trust_entries(), "section": "admin"})

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from applications.models import Application
-from applications.tests.journeys import decide_as
+from applications.tests.journeys import decide_as, sign_as
 from web.tests.browser import SCREENSHOTS, Visitor, off_the_loop, signer_for
 
 pytestmark = [pytest.mark.browser]
@@ -86,12 +86,12 @@ def test_individual_applies_for_an_s1_licence_in_kazakh(chromium, web, world, se
         me.shot("7-request-registered")
 
         # The Committee's officer approves (the back office is another issue's page: the action itself).
-        off_the_loop(decide_as, world.committee_officer, request_id)
+        off_the_loop(decide_as, world, world.committee_officer, request_id)
         # The officer opens the request in the back office: the applicant sees who did, and when.
         off_the_loop(_officer_opens, world.committee_officer, request_id)
         me.goto(f"/portal/requests/{request_id}/", shot="8-request-result")
         viewers = me.page.inner_text("section[aria-labelledby=h-viewers] table")
-        assert world.committee_officer.username in viewers and "provider" not in viewers.split("\n", 1)[1], viewers
+        assert world.committee_officer.full_name() in viewers and "provider" not in viewers.split("\n", 1)[1], viewers
         assert Application.objects.get(pk=request_id).status == "completed"
         pdf_link = me.page.locator("a[href$='.pdf']").first
         pdf = me.page.request.get(pdf_link.get_attribute("href"))
@@ -139,16 +139,20 @@ def test_legal_entity_s3_request_in_russian_pays_after_the_check(chromium, web, 
         me.page.fill("#id_station_address", "Алматы, ул. Абая, 150")
         me.page.fill("#id_latitude", "43.238")
         me.page.fill("#id_longitude", "76.889")
+        me.page.fill("#id_eirp_dbw", "17,5")  # the station's technical data (spectrum pre-check), decimal comma
+        me.page.fill("#id_antenna_height_m", "30")
+        me.page.select_option("#id_polarisation", "vertical")
         me.page.locator("#id_longitude").blur()
         me.page.wait_for_function("() => !document.querySelector('#err-bands .field-error')")
         me.attach("application")
         me.attach("technical-data")
+        me.page.wait_for_load_state("networkidle")  # the last autosave answered (else "finish" meets a newer version)
         me.click("button[name=action][value=finish]")
         assert me.page.url.endswith(f"/portal/requests/{request_id}/sign"), me.page.url  # no fee before the check
         me.click("form[data-ncalayer=sign] button[type=submit]")
         assert Application.objects.get(pk=request_id).status == "registered"
 
-        off_the_loop(decide_as, world.inspection_officer, request_id)
+        off_the_loop(decide_as, world, world.inspection_officer, request_id)
         me.goto("/portal/inbox/")
         assert me.page.locator(".messages li.warning").count() == 1  # payment due
         me.goto(f"/portal/requests/{request_id}/")
@@ -156,6 +160,9 @@ def test_legal_entity_s3_request_in_russian_pays_after_the_check(chromium, web, 
         me.pay_at_gateway()
         app = Application.objects.get(pk=request_id)
         assert app.status == "completed" and app.result_kind == "permit", (app.status, app.result_kind)
+        # The permit issued on payment awaits the inspector who decided; they sign it with their own EDS.
+        assert off_the_loop(sign_as, world, world.inspection_officer, request_id) == [
+            app.documents.get(kind="permit").number]
         assert "/portal/requests/" in me.page.url
         me.goto(f"/portal/requests/{request_id}/")
         assert me.page.locator("a[href$='.pdf']").count() == 1

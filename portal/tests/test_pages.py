@@ -49,6 +49,15 @@ def test_the_catalogue_shows_fee_deadline_documents_and_requirements(world):
     from services.models import QualificationRequirement, RequiredDocument
     assert RequiredDocument.objects.filter(service="S1").first().name_ru in page
     assert QualificationRequirement.objects.filter(service="S1").first().text_ru in page
+    from services.models import ProviderUnit
+    assert ProviderUnit.objects.get(kind="committee").name_ru in page  # who provides it
+    assert 'href="tel:1414"' in page  # and where to ask
+
+
+@pytest.mark.django_db
+def test_a_regional_service_names_the_inspection_of_the_region(world):
+    page = _client(lang="en").get("/portal/services/S3/").content.decode()
+    assert "the regional Inspection of Communications of the region where the radio frequencies are used" in page
 
 
 @pytest.mark.django_db

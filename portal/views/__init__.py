@@ -10,11 +10,11 @@ from portal.views.filling import attachment, autosave, fill
 from portal.views.login import login_view, logout_view
 from portal.views.notifications import inbox_view
 from portal.views.payment import payment
-from portal.views.requests import APPLICANT_STEPS, my_requests, request_detail, survey
+from portal.views.requests import APPLICANT_STEPS, my_requests, request_detail, start_again, survey, withdraw
 from portal.views.signing import sign
 
 __all__ = [
     "APPLICANT_STEPS", "_error_message", "_mine", "applicant_required", "attachment", "autosave", "fill",
     "inbox_view", "login_view", "logout_view", "my_requests", "new_request", "payment", "request_detail", "service",
-    "services", "sign", "survey",
+    "services", "sign", "start_again", "survey", "withdraw",
 ]

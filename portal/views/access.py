@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
 from applications.models import Application
+from applications.queries import applicant_filter
 from core.errors import DomainError
 
 
@@ -22,8 +23,8 @@ def applicant_required(view):
 
 
 def _mine(request, application_id) -> Application:
-    return get_object_or_404(Application.objects.select_related("definition", "provider_unit", "region").defer("definition__text"),
-                             pk=application_id, applicant_user=request.user)
+    return get_object_or_404(Application.objects.select_related("definition", "provider_unit", "region").defer("definition__text")
+                             .filter(applicant_filter(request.user)), pk=application_id)
 
 
 def _error_message(err: DomainError) -> str:

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import actions
@@ -16,12 +17,20 @@ from core.errors import DomainError
 from portal.labels import CHANNELS, localized, norm_text
 from portal.views.access import _error_message, applicant_required
 from services import registry
-from services.models import Fee, QualificationRequirement, Region, RequiredDocument
+from services.models import Fee, ProviderUnit, QualificationRequirement, Region, RequiredDocument
 from web.idempotency import idempotent
 from workflow import definitions
 
 
 # -- the service catalogue (§3 P3: the applicant picks the service) ----------------------------------
+def _provider_text(offered) -> str:
+    """Who provides the service, as the applicant is told: the Committee, or the Inspection of the region."""
+    if offered.regional:
+        return _("the regional Inspection of Communications of the region where the radio frequencies are used")
+    committee = ProviderUnit.objects.filter(kind=ProviderUnit.Kind.COMMITTEE).first()
+    return localized(committee, "name") if committee else _("the Committee of Communications")
+
+
 def _catalogue(code: str | None = None) -> list[dict]:
     today = timezone.localdate()
     fees = {}
@@ -45,6 +54,7 @@ def _catalogue(code: str | None = None) -> list[dict]:
             "channels": [CHANNELS.get(d.channel, d.channel) for d in channels],
             "payment": offered.payment,  # regulation §2-3: before signing, or after the check
             "regional": offered.regional,
+            "provider": _provider_text(offered),
             "sub_kinds": [{
                 "code": k, "name": name, "fee": fees.get((service, k)),
                 "form_token": secrets.token_urlsafe(16),  # one-time: a double submit opens one request

@@ -1,7 +1,10 @@
 """The applicant's inbox: the notifications about their requests, marked read when shown."""
 from __future__ import annotations
 
+import datetime
+
 from django.shortcuts import render
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from portal import inbox
@@ -25,6 +28,11 @@ def inbox_view(request):
             text = _("The result of request %(request)s is ready: %(kind)s %(number)s.") % {
                 "request": e.application.number, "kind": RESULT_KINDS.get(e.data.get("kind"), e.data.get("kind")),
                 "number": e.data.get("number", "")}
+        elif e.kind == "payment_reminder":
+            pay_by = timezone.localtime(datetime.datetime.fromisoformat(e.data["pay_by"]))
+            text = _("Pay the fee for request %(request)s by %(date)s, or the request will be refused for "
+                     "non-payment.") % {"request": e.application.number or f"#{e.application.pk}",
+                                        "date": formats.date_format(pay_by, "d.m.Y H:i")}
         elif e.kind == "receipt_issued":
             text = _("A receipt was issued for request %(request)s.") % {"request": e.application.number or f"#{e.application.pk}"}
         else:

@@ -20,14 +20,17 @@ from workflow.models import WorkTask
 def payment(request, application_id):
     app = _mine(request, application_id)
     task = app.tasks.filter(state=WorkTask.State.OPEN, action_kind="pay").first()
-    if request.method == "POST":
-        if task is None:
+    returned = request.method == "GET" and request.GET.get("returned")
+    if request.method == "POST" or returned:
+        if task is None and not returned:
             return redirect("portal:request", app.pk)
-        what = request.POST.get("action", "start")
+        what = request.POST.get("action", "start") if not returned else "check"
         try:
             if what == "start":
                 actions.start_payment(app.pk, request.user)
-            elif what == "check":
+            elif what == "check" and task is not None:
+                # "Check the payment", or back from the gateway's page: ask the gateway now rather than wait
+                # for its callback (reconciliation: it records only a fact the gateway states).
                 _app, changed = actions.refresh_payment(app.pk, request.user)
                 if not changed:
                     messages.warning(request, _("The payment gateway has not reported the payment yet."))
@@ -52,7 +55,7 @@ def payment(request, application_id):
         messages.error(request, messages_error)
     open_payment = app.payments.filter(status=Payment.Status.CREATED).exclude(next_url="").order_by("-id").first()
     return render(request, "portal/payment.html", {
-        "app": app, "title": registry.get(app.service).title, "fee": fee, "payment": open_payment, "due": task.due_at,
+        "app": app, "title": registry.get(app.service).title, "fee": fee, "payment": open_payment,
         "history": [{"p": p, "status": PAYMENT_STATUS.get(p.status, p.status)} for p in app.payments.order_by("created_at")],
         "steps": _progress(app, "pay") if registry.get(app.service).payment == registry.BEFORE_SIGNING else [],
         "after_check": registry.get(app.service).payment == registry.AFTER_CHECK,

@@ -11,8 +11,10 @@ from django.views.decorators.http import require_POST
 
 from applications import actions
 from applications.models import Application, ResultDocument, SurveyAnswer
+from applications.queries import applicant_filter
 from audit.queries import views_of
 from core.errors import DomainError
+from core.norms import parse_norm
 from integrations.signatures import REASON_MESSAGES
 from portal.labels import EVENTS, LANES, PAYMENT_STATUS, RESULT_KINDS, STEPS, localized
 from portal.views.access import _error_message, _mine, applicant_required
@@ -26,7 +28,7 @@ APPLICANT_STEPS = ("fill", "pay", "choose_certificate", "sign")
 # -- my requests ("history of receiving services", §7) ---------------------------------------------
 @applicant_required
 def my_requests(request):
-    apps = (Application.objects.filter(applicant_user=request.user)
+    apps = (Application.objects.filter(applicant_filter(request.user))
             .prefetch_related(Prefetch("tasks", queryset=WorkTask.objects.filter(state=WorkTask.State.OPEN),
                                        to_attr="open_tasks")))
     rows = [{"app": a, "holder": _holder(a, a.open_tasks), "next": _next_action(a, a.open_tasks)} for a in apps]
@@ -35,7 +37,7 @@ def my_requests(request):
 
 def _holder(app, open_tasks) -> str:
     """Who holds the request now (the lane of its open step, with the provider unit's name)."""
-    if app.status in (Application.Status.COMPLETED, Application.Status.REFUSED):
+    if app.status in (Application.Status.COMPLETED, Application.Status.REFUSED, Application.Status.WITHDRAWN):
         return ""
     if not open_tasks:
         process = getattr(app, "process", None)
@@ -82,8 +84,23 @@ def _timeline(app) -> list[dict]:
         items.append({"at": e.at, "label": label, "step": e.step, "css": css})
     for task in WorkTask.objects.filter(application=app, state=WorkTask.State.OPEN):
         items.append({"at": task.created_at, "label": STEPS.get(task.action_kind, task.name), "step": task.step,
-                      "css": "open", "due": task.due_at, "open": True})
+                      "css": "open", "due": applicant_due(task), "open": True})
     return items
+
+
+def applicant_due(task):
+    """The due time of an open step as the applicant is shown it: only a term in days (or the request's own
+    deadline) of a step the provider holds — never a norm of seconds, minutes or hours, and never one of
+    the applicant's own steps (the regulation's estimate of their time, not a term set for them)."""
+    if task.lane in ("applicant", "payment_gateway"):
+        return None
+    try:
+        norm = parse_norm(task.norm)
+    except ValueError:
+        return None
+    if norm is not None and norm.is_sub_day:
+        return None
+    return task.due_at
 
 
 def _reason_texts(app) -> list[str]:
@@ -113,12 +130,47 @@ def request_detail(request, application_id):
     return render(request, "portal/request.html", {
         "app": app, "title": registry.get(app.service).title, "sub_kind": registry.get(app.service).sub_kind_label(app.sub_kind),
         "timeline": _timeline(app), "holder": _holder(app, open_tasks), "next": _next_action(app, open_tasks),
-        "documents": [{"doc": d, "kind": RESULT_KINDS.get(d.kind, d.kind), "has_pdf": bool(d.pdf)} for d in documents],
+        "documents": [{"doc": d, "kind": RESULT_KINDS.get(d.kind, d.kind), "has_pdf": bool(d.pdf and d.pdf_sha256)} for d in documents],
         "reasons": _reason_texts(app) if app.status == Application.Status.REFUSED else [],
         "survey": survey, "survey_open": finished and survey is None, "survey_choices": SurveyAnswer.Answer.choices,
         "waiting": getattr(getattr(app, "process", None), "waiting_for", ""),
         "viewers": views_of(app),  # who in the provider opened the request (the audit log)
+        "withdrawable": actions.may_withdraw(app),
+        "restartable": app.status in (Application.Status.REFUSED, Application.Status.WITHDRAWN),
     })
+
+
+# -- withdrawing, and starting again from a refused or withdrawn request ---------------------------------
+@require_POST
+@applicant_required
+def withdraw(request, application_id):
+    app = _mine(request, application_id)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the box to confirm that you withdraw the request."))
+        return redirect("portal:request", app.pk)
+    try:
+        actions.withdraw(app.pk, request.user, reason=request.POST.get("reason", ""))
+    except DomainError as err:
+        messages.error(request, _error_message(err))
+    else:
+        messages.success(request, _("The request is withdrawn. You can start a new one from it at any time."))
+    return redirect("portal:request", app.pk)
+
+
+@require_POST
+@applicant_required
+def start_again(request, application_id):
+    app = _mine(request, application_id)
+    try:
+        new, _created = actions.create_application(request.user, service="", sub_kind="", channel="portal",
+                                                   copy_from=app.pk,
+                                                   client_request_id=request.POST.get("client_request_id", "")[:64])
+    except DomainError as err:
+        messages.error(request, _error_message(err))
+        return redirect("portal:request", app.pk)
+    messages.success(request, _("A new request, filled in as the earlier one was. Check it, attach the documents "
+                                "and sign it."))
+    return redirect("portal:fill", new.pk)
 
 
 # -- the result and the survey (§7) -------------------------------------------------------------------------

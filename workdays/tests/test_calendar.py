@@ -13,12 +13,13 @@ from workdays.calendar import (
     add_calendar_days,
     add_working_days,
     due_at,
+    due_in_working_time,
     is_working_day,
     library_holidays,
     library_is_working_day,
     working_days_between,
 )
-from workdays.models import WorkingDayOverride
+from workdays.models import WorkingDayOverride, WorkingHours
 
 pytestmark = pytest.mark.django_db
 
@@ -188,11 +189,86 @@ def test_due_at_working_days_ends_at_1800_almaty():
     assert due_at(late, parse_norm("2 working days")) == almaty(2026, 3, 19, 18, 0)
 
 
-def test_due_at_calendar_days_is_not_moved_off_a_weekend():
-    # S1: 15 calendar days from Friday 14 August 2026 ends on Saturday 29 August.
+def test_due_at_calendar_days_ending_on_a_day_off_move_to_the_next_working_day():
+    # Civil Code art. 173: S1's 15 calendar days from Friday 14 August 2026 end on Saturday 29 August,
+    # a day off: the term ends on Monday 31 August.
     due = due_at(almaty(2026, 8, 14, 11, 0), parse_norm("≤ 15 calendar days"))
-    assert due == almaty(2026, 8, 29, 18, 0)
+    assert due == almaty(2026, 8, 31, 18, 0)
     assert due.utcoffset() == datetime.timedelta(hours=5)
+    # 15 days from 1 December 2026 end on Wednesday 16 December, Independence Day: Thursday 17 December.
+    assert due_at(almaty(2026, 12, 1, 10, 0), parse_norm("15 calendar days")) == almaty(2026, 12, 17, 18, 0)
+    # On a working day nothing moves: 15 days from 2 December end on Thursday 17 December.
+    assert due_at(almaty(2026, 12, 2, 10, 0), parse_norm("15 calendar days")) == almaty(2026, 12, 17, 18, 0)
+    # A run of days off: 15 days from 6 March 2026 end on Saturday 21 March (Nauryz, off until Wednesday
+    # 25 March): Thursday 26 March.
+    assert due_at(almaty(2026, 3, 6, 10, 0), parse_norm("15 calendar days")) == almaty(2026, 3, 26, 18, 0)
+
+
+def test_an_override_day_off_moves_a_calendar_deadline():
+    WorkingDayOverride.objects.create(date=D(2026, 12, 17), is_working_day=False)
+    assert due_at(almaty(2026, 12, 1, 10, 0), parse_norm("15 calendar days")) == almaty(2026, 12, 18, 18, 0)
+
+
+@db_settings
+@given(start=dates, days=st.integers(min_value=1, max_value=90))
+def test_calendar_deadline_is_the_first_working_day_on_or_after_the_plain_count(start, days):
+    due = due_at(datetime.datetime.combine(start, datetime.time(12), tzinfo=ALMATY),
+                 parse_norm(f"{days} calendar days")).date()
+    plain = add_calendar_days(start, days)
+    assert due >= plain and is_working_day(due)
+    assert all(not is_working_day(plain + datetime.timedelta(days=k)) for k in range((due - plain).days))
+
+
+def test_day_deadlines_end_at_the_closing_time_an_administrator_sets():
+    WorkingHours.objects.create(opens_at=datetime.time(8, 30), closes_at=datetime.time(17, 30))
+    assert due_at(almaty(2026, 3, 16, 9, 0), parse_norm("29 working days")) == almaty(2026, 4, 29, 17, 30)
+
+
+# --- office steps in working time -----------------------------------------------
+def test_working_time_within_one_day():
+    assert due_in_working_time(almaty(2026, 12, 2, 10, 0), 3 * 3600) == almaty(2026, 12, 2, 13, 0)
+
+
+def test_working_time_carries_over_closing_to_the_next_working_morning():
+    # Thursday 17:30 + 3 h: half an hour that day, 2.5 h on Friday from 09:00.
+    assert due_in_working_time(almaty(2026, 12, 3, 17, 30), 3 * 3600) == almaty(2026, 12, 4, 11, 30)
+    # Friday 17:00 + 2 h: one hour on Friday, one on Monday.
+    assert due_in_working_time(almaty(2026, 12, 4, 17, 0), 2 * 3600) == almaty(2026, 12, 7, 10, 0)
+
+
+def test_working_time_opened_at_night_or_on_a_day_off_starts_at_the_next_opening():
+    # A request that arrived at 00:03 on a Wednesday: 3 hours from 09:00, not 03:03.
+    assert due_in_working_time(almaty(2026, 12, 2, 0, 3), 3 * 3600) == almaty(2026, 12, 2, 12, 0)
+    # Tuesday 15 December 20:00 + 15 min: Wednesday 16 December is Independence Day: Thursday 09:15.
+    assert due_in_working_time(almaty(2026, 12, 15, 20, 0), 15 * 60) == almaty(2026, 12, 17, 9, 15)
+    # Saturday: Monday morning.
+    assert due_in_working_time(almaty(2026, 12, 5, 11, 0), 3600) == almaty(2026, 12, 7, 10, 0)
+
+
+def test_working_time_follows_the_hours_an_administrator_sets():
+    WorkingHours.objects.create(opens_at=datetime.time(10, 0), closes_at=datetime.time(12, 0))
+    assert due_in_working_time(almaty(2026, 12, 2, 11, 0), 2 * 3600) == almaty(2026, 12, 3, 11, 0)
+
+
+@db_settings
+@given(start=st.datetimes(min_value=datetime.datetime(2025, 1, 1), max_value=datetime.datetime(2027, 12, 31)),
+       minutes=st.integers(min_value=1, max_value=5 * 9 * 60))
+def test_working_time_due_is_within_working_hours_and_counts_exactly(start, minutes):
+    start = start.replace(tzinfo=ALMATY)
+    due = due_in_working_time(start, minutes * 60)
+    assert due > start and is_working_day(due.date())
+    assert datetime.time(9, 0) < due.timetz().replace(tzinfo=None) <= datetime.time(18, 0)
+    # The working minutes between start and due, counted minute by minute, are the norm.
+    counted, at = 0, start.replace(second=0, microsecond=0)
+    if at < start:
+        at += datetime.timedelta(minutes=1)
+    step = datetime.timedelta(minutes=1)
+    while at < due:
+        local = at.timetz().replace(tzinfo=None)
+        if is_working_day(at.date()) and datetime.time(9, 0) <= local < datetime.time(18, 0):
+            counted += 1
+        at += step
+    assert abs(counted - minutes) <= 1
 
 
 def test_due_at_refuses_naive_datetimes_and_no_norm():
