@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "integrations",
     "documents",
     "registry",
+    "numbering",
+    "spectrum",
     "api",
     "web",
     "portal",
@@ -247,10 +249,17 @@ ELICENSE_PAYMENT_RECONCILE_AFTER = float(os.environ.get("ELICENSE_PAYMENT_RECONC
 # ELICENSE_TRUST_REFRESH_SECONDS. The folder ELICENSE_TRUST_DIR holds the demo PKI and is an import source
 # (manage.py import_trust_dir); ELICENSE_TRUST_STORE=directory reads it live instead (one server only).
 ELICENSE_TRUST_DIR = Path(os.environ.get("ELICENSE_TRUST_DIR", VAR_DIR / "pki"))
+# The BIN of the provider (Ministry/Committee) officers' signing certificates carry, for a provider unit that has no
+# BIN of its own (services.ProviderUnit.bin; docs/signatures.md "Officers sign results").
+ELICENSE_PROVIDER_BIN = os.environ.get("ELICENSE_PROVIDER_BIN", "")
 ELICENSE_TRUST_STORE = os.environ.get("ELICENSE_TRUST_STORE", "database")
 if ELICENSE_TRUST_STORE not in ("database", "directory"):
     raise RuntimeError("ELICENSE_TRUST_STORE must be database or directory")
 ELICENSE_TRUST_REFRESH_SECONDS = float(os.environ.get("ELICENSE_TRUST_REFRESH_SECONDS", "5"))
+# CRL refresh (integrations.tasks.refresh_crls, manage.py refresh_crls): extra CRL URLs (space-separated) besides the
+# distribution points the trust store's certificates and CRLs name, and the seconds each fetch may take.
+ELICENSE_CRL_URLS = os.environ.get("ELICENSE_CRL_URLS", "").split()
+ELICENSE_CRL_FETCH_TIMEOUT = float(os.environ.get("ELICENSE_CRL_FETCH_TIMEOUT", "10"))
 
 # Background work (docs/deployment.md "Background work", ADR 0013): one API, Django's tasks (the
 # django-tasks backport). The embedded default keeps the queue in the database (works on SQLite);
@@ -267,16 +276,30 @@ if ELICENSE_TASK_BACKEND not in TASK_BACKENDS:
     raise RuntimeError(f"ELICENSE_TASK_BACKEND must be one of {sorted(TASK_BACKENDS)}")
 TASKS = {"default": TASK_BACKENDS[ELICENSE_TASK_BACKEND]}
 RQ_QUEUES = {"default": {"URL": ELICENSE_REDIS_URL, "DEFAULT_TIMEOUT": 300}}
+# A paid service's request waits so many calendar days for its fee before it is refused for non-payment,
+# and its applicant is reminded so many days before (services.PaymentTerm per service overrides both;
+# the regulations set no figure: docs/deadlines.md).
+ELICENSE_PAYMENT_TERM_DAYS = int(os.environ.get("ELICENSE_PAYMENT_TERM_DAYS", "10"))
+ELICENSE_PAYMENT_NOTICE_DAYS = int(os.environ.get("ELICENSE_PAYMENT_NOTICE_DAYS", "2"))
 # The scheduler (manage.py run_scheduler) enqueues each periodic task every so many seconds.
 ELICENSE_PERIODIC_TASKS = [
     ("applications.tasks.resume_waiting_requests", float(os.environ.get("ELICENSE_RESUME_EVERY", "10"))),
     ("applications.tasks.reconcile_payments", float(os.environ.get("ELICENSE_RECONCILE_EVERY", "60"))),
     ("documents.tasks.produce_missing_documents", float(os.environ.get("ELICENSE_DOCUMENT_SWEEP_EVERY", "60"))),
     ("applications.tasks.sweep_overdue", float(os.environ.get("ELICENSE_OVERDUE_SWEEP_EVERY", "300"))),
+    ("applications.tasks.end_unpaid_requests", float(os.environ.get("ELICENSE_UNPAID_SWEEP_EVERY", "900"))),
     ("accounts.tasks.purge_login_challenges", float(os.environ.get("ELICENSE_CHALLENGE_PURGE_EVERY", "3600"))),
     ("audit.tasks.extend_chain", float(os.environ.get("ELICENSE_AUDIT_CHAIN_EVERY", "30"))),
     ("core.tasks.purge_idempotency_keys", float(os.environ.get("ELICENSE_IDEMPOTENCY_PURGE_EVERY", "3600"))),
+    ("integrations.tasks.refresh_crls", float(os.environ.get("ELICENSE_CRL_REFRESH_EVERY", "3600"))),
+    ("numbering.tasks.flag_unused_blocks", float(os.environ.get("ELICENSE_RECLAMATION_SWEEP_EVERY", "86400"))),
+    # Validation that lasts (documents/renewal.py, docs/documents.md): the signed results' CRLs and timestamps.
+    ("documents.renewal.renew_validation", float(os.environ.get("ELICENSE_RENEW_EVERY", "86400"))),
 ]
+# The renewal job refreshes a result's CRLs when those it holds for its last timestamp expire within this many
+# days, and adds a document timestamp when that timestamp's certificates expire within the second number.
+ELICENSE_RENEW_BEFORE_DAYS = float(os.environ.get("ELICENSE_RENEW_BEFORE_DAYS", "2"))
+ELICENSE_RENEW_TIMESTAMP_BEFORE_DAYS = float(os.environ.get("ELICENSE_RENEW_TIMESTAMP_BEFORE_DAYS", "365"))
 # Idempotency keys (ADR 0016, core/idempotency.py): kept this long; a call still in progress after
 # ELICENSE_IDEMPOTENCY_IN_FLIGHT_SECONDS (over the web worker's timeout, which kills it) is taken as dead.
 ELICENSE_IDEMPOTENCY_KEY_HOURS = float(os.environ.get("ELICENSE_IDEMPOTENCY_KEY_HOURS", "24"))

@@ -35,7 +35,9 @@ assert len(COLUMNS) == len(ROLES)
 
 # Routes with regular expressions or catch-alls: the path requested.
 CONCRETE = {
-    "admin/^(?P<app_label>auth|django_tasks_database|axes|workdays)/$": "admin/auth/",
+    "api/v1/numbering/plan/<code>/free": "api/v1/numbering/plan/geographic-7172/free",
+    "api/v1/numbering/reclamations/<reclamation_id>/withdrawal": "api/v1/numbering/reclamations/999999/withdrawal",
+    "admin/^(?P<app_label>auth|django_tasks_database|axes|workdays|numbering|spectrum)/$": "admin/auth/",
     "admin/(?P<url>.*)$": "admin/no-such-page/",
 }
 
@@ -90,7 +92,56 @@ GET    admin/workdays/workingdayoverride/<path:object_id>/history/          -   
 GET    admin/workdays/workingdayoverride/<path:object_id>/delete/           -            log  log  log  log  log  log  log  log  log  log  log  ok
 GET    admin/workdays/workingdayoverride/<path:object_id>/change/           -            log  log  log  log  log  log  log  log  log  log  log  ok
 GET    admin/workdays/workingdayoverride/<path:object_id>/                  -            log  log  log  log  log  log  log  log  log  log  log  ok
-GET    admin/^(?P<app_label>auth|django_tasks_database|axes|workdays)/$     -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/workdays/workinghours/                                   -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/workdays/workinghours/add/                               -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/workdays/workinghours/<path:object_id>/history/          -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/workdays/workinghours/<path:object_id>/delete/           -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/workdays/workinghours/<path:object_id>/change/           -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/workdays/workinghours/<path:object_id>/                  -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/spectrum/serviceparameters/                                    -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/spectrum/serviceparameters/add/                                -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/spectrum/serviceparameters/<path:object_id>/history/           -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/spectrum/serviceparameters/<path:object_id>/delete/            -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/spectrum/serviceparameters/<path:object_id>/change/            -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/spectrum/serviceparameters/<path:object_id>/                   -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/numbering/planpart/upload/                                     -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/numbering/planpart/                                            -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/numbering/planpart/add/                                        -            log  log  log  log  log  log  log  log  log  log  log  403
+GET    admin/numbering/planpart/<path:object_id>/history/                   -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/numbering/planpart/<path:object_id>/delete/                    -            log  log  log  log  log  log  log  log  log  log  log  403
+GET    admin/numbering/planpart/<path:object_id>/change/                    -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/numbering/planpart/<path:object_id>/                           -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/numbering/allocation/                                          -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/numbering/allocation/add/                                      -            log  log  log  log  log  log  log  log  log  log  log  403
+GET    admin/numbering/allocation/<path:object_id>/history/                 -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/numbering/allocation/<path:object_id>/delete/                  -            log  log  log  log  log  log  log  log  log  log  log  403
+GET    admin/numbering/allocation/<path:object_id>/change/                  -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/numbering/allocation/<path:object_id>/                         -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/numbering/assignment/                                          -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/numbering/assignment/add/                                      -            log  log  log  log  log  log  log  log  log  log  log  403
+GET    admin/numbering/assignment/<path:object_id>/history/                 -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/numbering/assignment/<path:object_id>/delete/                  -            log  log  log  log  log  log  log  log  log  log  log  403
+GET    admin/numbering/assignment/<path:object_id>/change/                  -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/numbering/assignment/<path:object_id>/                         -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/numbering/utilisationreport/                                   -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/numbering/utilisationreport/add/                               -            log  log  log  log  log  log  log  log  log  log  log  403
+GET    admin/numbering/utilisationreport/<path:object_id>/history/          -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/numbering/utilisationreport/<path:object_id>/delete/           -            log  log  log  log  log  log  log  log  log  log  log  403
+GET    admin/numbering/utilisationreport/<path:object_id>/change/           -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/numbering/utilisationreport/<path:object_id>/                  -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/numbering/reclamationpolicy/                                   -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/numbering/reclamationpolicy/add/                               -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/numbering/reclamationpolicy/<path:object_id>/history/          -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/numbering/reclamationpolicy/<path:object_id>/delete/           -            log  log  log  log  log  log  log  log  log  log  log  403
+GET    admin/numbering/reclamationpolicy/<path:object_id>/change/           -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/numbering/reclamationpolicy/<path:object_id>/                  -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/numbering/reclamation/                                         -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/numbering/reclamation/add/                                     -            log  log  log  log  log  log  log  log  log  log  log  403
+GET    admin/numbering/reclamation/<path:object_id>/history/                -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/numbering/reclamation/<path:object_id>/delete/                 -            log  log  log  log  log  log  log  log  log  log  log  403
+GET    admin/numbering/reclamation/<path:object_id>/change/                 -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/numbering/reclamation/<path:object_id>/                        -            log  log  log  log  log  log  log  log  log  log  log  ok
+GET    admin/^(?P<app_label>auth|django_tasks_database|axes|workdays|numbering|spectrum)/$ -        log  log  log  log  log  log  log  log  log  log  log  ok
 GET    admin/(?P<url>.*)$                                                   -            log  log  log  log  log  log  log  log  log  log  log  404
 # The API. Its description and the public operations (log-in, catalogue, definitions, the public check)
 # answer everyone; POST token and certificate-login with an empty body: 422 for everyone.
@@ -131,17 +182,23 @@ POST   api/v1/applications/<application_id>/applicant                       staf
 POST   api/v1/applications/<application_id>/scans                           staff_scans  log  404  404  404  in   404  404  404  404  404  404  403
 POST   api/v1/applications/<application_id>/decision                        registered   log  403  404  404  in   404  404  404  404  404  404  403
 # The PSC channel's requests are the Committee's from the start (visible as entered); only the PSC operator
-# takes the intake. A does not see them until the executor puts them on the portal.
+# takes the intake. A sees them (but may not act on them) once the PSC has received them (the receipt given).
 POST   api/v1/applications/<application_id>/intake                          psc_intake   log  404  404  403  404  404  403  403  403  403  ok   403
-POST   api/v1/applications/<application_id>/incoming-registration           psc_incoming log  404  404  403  404  404  ok   403  403  403  403  403
-POST   api/v1/applications/<application_id>/put-on-portal                   psc_portal   log  404  404  403  404  404  403  403  403  ok   403  403
+POST   api/v1/applications/<application_id>/incoming-registration           psc_incoming log  403  404  403  404  404  ok   403  403  403  403  403
+POST   api/v1/applications/<application_id>/put-on-portal                   psc_portal   log  403  404  403  404  404  403  403  403  ok   403  403
 POST   api/v1/applications/<application_id>/unit-assignment                 s2_unit      log  403  404  403  404  404  403  ok   403  403  404  403
 POST   api/v1/applications/<application_id>/executor-assignment             s2_executor  log  403  404  403  404  404  403  403  ok   403  404  403
 POST   api/v1/applications/<application_id>/result-signature                s2_sign      log  403  404  403  404  404  403  ok   403  403  404  403
 POST   api/v1/applications/<application_id>/survey                          issued       log  in   404  404  403  404  404  404  404  404  404  403
+POST   api/v1/applications/<application_id>/withdrawal                      registered   log  ok   404  404  404  404  404  404  404  404  404  404
+POST   api/v1/applications/<application_id>/copy                            issued       log  in   404  404  404  404  404  404  404  404  404  404
 GET    api/v1/applications/<application_id>/signature/payload               registered   log  ok   404  404  ok   404  404  404  404  404  404  ok
 GET    api/v1/applications/<application_id>/signature/cms                   registered   log  ok   404  404  ok   404  404  404  404  404  404  ok
 GET    api/v1/applications/<application_id>/documents/<number>.pdf          issued       log  ok   404  404  ok   404  404  404  404  404  404  ok
+# The officer's signature of a result: only the document's signer (the inspector; signed already: 409); the others
+# who see the request 403, the rest 404.
+GET    api/v1/documents/<number>/signing                                    issued       log  403  404  404  in   404  404  404  404  404  404  403
+POST   api/v1/documents/<number>/signing                                    issued       log  403  404  404  in   404  404  404  404  404  404  403
 # The gateway's callback: a machine endpoint authenticated by its Pay-Signature; none here: 403 for everyone.
 POST   api/v1/gateway/callbacks/payments                                    -            403  403  403  403  403  403  403  403  403  403  403  403
 # The registry: any officer reads a record (its data are public); the record's Inspection and the administrator
@@ -161,6 +218,26 @@ GET    pki/crl/<str:name>.crl                                               -   
 GET    registry/                                                            -            ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 GET    registry/<str:number>/                                               record       ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 GET    registry/export.csv                                                  -            ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+# The spectrum register (public) and the interference pre-check (anyone logged in; the empty body: 422).
+# The numbering inventory (docs/resources.md): its admin pages are read-only where a change must go through the
+# actions (adding or deleting an allocation, a report, a plan part: 403 even for the administrator); the plan and
+# its free blocks are public; allocations: an
+# operator's own, officers all; reclamation: officers. The access fixture loads no plan: every part is unknown.
+GET    api/v1/numbering/plan                                                -            ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET    api/v1/numbering/plan/<code>/free                                    -            404  404  404  404  404  404  404  404  404  404  404  404
+GET    api/v1/numbering/allocations                                         -            log  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+POST   api/v1/numbering/utilisation-reports                                 -            log  in   in   in   in   in   in   in   in   in   in   in
+GET    api/v1/numbering/reclamations                                        -            log  403  403  ok   ok   ok   ok   ok   ok   ok   403  ok
+POST   api/v1/numbering/reclamations/flag                                   -            log  403  403  ok   ok   ok   ok   ok   ok   ok   403  ok
+POST   api/v1/numbering/reclamations/<reclamation_id>/withdrawal            -            log  403  403  404  404  404  404  404  404  404  403  404
+GET    numbering/utilisation/                                               -            log  ok   ok   log  log  log  log  log  log  log  log  log
+GET    spectrum/                                                            -            ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET    spectrum/export.csv                                                  -            ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET    spectrum/devices/                                                    -            ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET    spectrum/devices/export.csv                                          -            ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET    api/v1/spectrum/assignments                                          -            ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET    api/v1/spectrum/devices                                              -            ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+POST   api/v1/spectrum/precheck                                             -            log  in   in   in   in   in   in   in   in   in   in   in
 GET    verify/                                                              -            ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 GET    verify/<str:number>.json                                             record       ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 GET    verify/<str:number>/                                                 record       ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
@@ -178,6 +255,8 @@ POST   portal/requests/<int:application_id>/autosave                        draf
 GET    portal/requests/<int:application_id>/payment                         paying       log  ok   404  log  log  log  log  log  log  log  log  log
 GET    portal/requests/<int:application_id>/sign                            signing      log  ok   404  log  log  log  log  log  log  log  log  log
 POST   portal/requests/<int:application_id>/survey                          issued       log  ok   404  log  log  log  log  log  log  log  log  log
+POST   portal/requests/<int:application_id>/withdrawal                      registered   log  ok   404  log  log  log  log  log  log  log  log  log
+POST   portal/requests/<int:application_id>/copy                            issued       log  ok   404  log  log  log  log  log  log  log  log  log
 GET    portal/requests/<int:application_id>/attachments/<int:attachment_id> registered   log  ok   404  log  log  log  log  log  log  log  log  log
 GET    portal/inbox/                                                        -            log  ok   ok   log  log  log  log  log  log  log  log  log
 # The back office: staff only; a request's page and its steps as in the API (the act form answers a refusal as a
@@ -193,6 +272,8 @@ POST   office/requests/<int:application_id>/act                             regi
 GET    office/requests/<int:application_id>/enter                           staff        log  log  log  404  ok   404  404  404  404  404  404  ok
 GET    office/requests/<int:application_id>/scans                           staff_scans  log  log  log  404  ok   404  404  404  404  404  404  ok
 GET    office/requests/<int:application_id>/attachments/<int:attachment_id> registered   log  log  log  404  ok   404  404  404  404  404  404  ok
+POST   office/requests/<int:application_id>/documents/<str:number>/sign   issued       log  log  log  404  ok   404  404  404  404  404  404  ok
+GET    office/requests/<int:application_id>/documents/<str:number>/to-sign issued      log  log  log  404  ok   404  404  404  404  404  404  ok
 GET    office/admin/                                                        -            log  log  log  404  404  404  404  404  404  404  404  ok
 GET    office/admin/users/                                                  -            log  log  log  404  404  404  404  404  404  404  404  ok
 GET    office/admin/users/<int:user_id>/                                    -            log  log  log  404  404  404  404  404  404  404  404  ok
@@ -200,6 +281,9 @@ GET    office/admin/calendar/                                               -   
 GET    office/admin/fees/                                                   -            log  log  log  404  404  404  404  404  404  404  404  ok
 GET    office/admin/fees/<int:fee_id>/                                      -            log  log  log  404  404  404  404  404  404  404  404  ok
 GET    office/admin/trust/                                                  -            log  log  log  404  404  404  404  404  404  404  404  ok
+POST   office/admin/fees/payment-terms/                                     -            log  log  log  404  404  404  404  404  404  404  404  ok
+# The indicators: every member of staff (the PSC operator too, though the desk does not link them).
+GET    office/indicators/                                                   -            log  log  log  ok   ok   ok   ok   ok   ok   ok   ok   ok
 # The PSC desk: PSC operators (and the superuser); other users 404. Booking a slot: applicants.
 GET    psc/                                                                 -            log  404  404  404  404  404  404  404  404  404  ok   ok
 POST   psc/tickets/issue                                                    -            log  404  404  404  404  404  404  404  404  404  ok   ok
@@ -207,6 +291,8 @@ POST   psc/tickets/call-next                                                -   
 GET    psc/tickets/<int:ticket_id>/                                         ticket       log  404  404  404  404  404  404  404  404  404  ok   ok
 GET    psc/tickets/<int:ticket_id>/receipt                                  ticket       log  404  404  404  404  404  404  404  404  404  ok   ok
 GET    psc/book/                                                            -            log  ok   ok   log  log  log  log  log  log  log  log  log
+GET    psc/results/                                                         -            log  404  404  404  404  404  404  404  404  404  ok   ok
+POST   psc/results/                                                         -            log  404  404  404  404  404  404  404  404  404  ok   ok
 POST   web/validate/<str:kind>                                              -            ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 GET    healthz                                                              -            ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 GET    readyz                                                               -            ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
@@ -214,8 +300,10 @@ GET    readyz                                                               -   
 
 # Bodies of the state-changing calls: minimal, valid for the schema ("@user:<role>": that role's user id).
 BODIES = {
+    "POST api/v1/numbering/utilisation-reports": {"year": 2026, "half": 1, "lines": []},
     "POST i18n/setlang/": {"language": "ru", "next": "/"},
-    "POST api/v1/auth/office-certificate": {"serial": "0"},
+    "POST api/v1/auth/office-certificate": {"challenge": "0", "cms_b64": "AA=="},
+    "POST api/v1/documents/<number>/signing": {"cms_b64": "AA=="},
     "POST api/v1/applications": {"service": "S4", "sub_kind": "device", "region": "almaty-city"},
     "PUT api/v1/applications/<application_id>/form": {"data": {}, "version": 0},
     "POST api/v1/applications/<application_id>/attachments": {"document_code": "application", "is_scan": "false"},

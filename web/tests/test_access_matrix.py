@@ -78,9 +78,9 @@ def _path(route: str, params: dict) -> str:
 
 
 # -- the module's people and objects ------------------------------------------------------------------------
-def _test_settings(simulators, pki, media):
+def _test_settings(simulators, pki, media, seal_dir):
     return dict(
-        simulators.settings(), ELICENSE_ADAPTER_TIMEOUT=2.0, ELICENSE_ADAPTER_RETRIES=1,
+        simulators.settings(), ELICENSE_SEAL_DIR=seal_dir, ELICENSE_ADAPTER_TIMEOUT=2.0, ELICENSE_ADAPTER_RETRIES=1,
         ELICENSE_ADAPTER_BACKOFF=0.005, ELICENSE_TRUST_DIR=pki.directory, ELICENSE_TRUST_REFRESH_SECONDS=3600,
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], MEDIA_ROOT=media,
         TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
@@ -88,10 +88,14 @@ def _test_settings(simulators, pki, media):
 
 
 @pytest.fixture(scope="module")
-def matrix(django_db_setup, django_db_blocker, pki, user_key, simulators, tmp_path_factory):
+def matrix(django_db_setup, django_db_blocker, pki, user_key, simulators, tmp_path_factory, _seals):
     """Built once, in a transaction that is rolled back when the module ends (like TestCase.setUpTestData)."""
+    from documents.demo_seal import issue_demo_seal
+
     media = tmp_path_factory.mktemp("matrix-media")
-    with override_settings(**_test_settings(simulators, pki, media)), django_db_blocker.unblock():
+    seal = _seals.get(str(pki.directory)) or issue_demo_seal(tmp_path_factory.mktemp("matrix-seal"),
+                                                               issuer_dir=pki.directory)
+    with override_settings(**_test_settings(simulators, pki, media, seal.directory)), django_db_blocker.unblock():
         adapters.reset()
         outer = transaction.atomic()
         outer.__enter__()
