@@ -51,7 +51,8 @@ def test_automatic_steps_get_their_real_duration_and_no_verdict_without_a_norm(w
         assert t["duration_seconds"] < 60, t
         started = datetime.datetime.fromisoformat(t["created_at"])
         ended = datetime.datetime.fromisoformat(t["completed_at"])
-        assert ended > started and abs((ended - started).total_seconds() - t["duration_seconds"]) < 0.01
+        # The API gives times to the millisecond; the duration is kept to the microsecond.
+        assert ended >= started and abs((ended - started).total_seconds() - t["duration_seconds"]) < 0.002
         if t["norm"] in ("", "—"):
             assert t["within_norm"] is None, t  # nothing to keep, so neither kept nor missed
 
