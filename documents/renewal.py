@@ -326,8 +326,10 @@ def renewed_pdf(pdf: bytes, action: str, now: dt.datetime, *, fetch: bool = True
         staged = io.BytesIO()
         writer.write(staged)
         reader = PdfFileReader(staged)
-        signers.PdfTimeStamper(timestamper()).update_archival_timestamp_chain(
-            reader, _context(certs, crls, now), in_place=False, output=out)
+        from documents.signing import loop_free
+
+        loop_free(signers.PdfTimeStamper(timestamper()).update_archival_timestamp_chain,
+                  reader, _context(certs, crls, now), in_place=False, output=out)
     else:
         held = {c.dump() for c in facts.crls}
         new = [c for c in crls if c.dump() not in held]

@@ -48,6 +48,22 @@ class ImportedPdfBytes(ImportedPdfPage):
         return name + b" Do"
 
 
+def loop_free(fn, *args, **kwargs):
+    """``fn(*args, **kwargs)`` where no event loop runs: pyHanko's synchronous API starts one of its own
+    (``asyncio.run``), which a thread already running a loop refuses (a process that embeds an asynchronous
+    framework; the browser tests' Playwright). Then fn runs in a thread of its own. Nothing given to fn may
+    touch the database: the validation material is read before, in the caller's thread."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args, **kwargs).result()
+
+
 def _crls() -> list:
     found = []
     for _name, data in trust.material("crls"):
@@ -106,7 +122,7 @@ def sign_pdf(pdf: bytes, identity: Identity, *, number: str, reason: str, locati
         meta, signer=signer, timestamper=timestamper(), stamp_style=style,
         new_field_spec=fields.SigFieldSpec(FIELD_NAME, box=SIGNATURE_BOX, on_page=0),
     )
-    out = pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)))
+    out = loop_free(pdf_signer.sign_pdf, IncrementalPdfFileWriter(io.BytesIO(pdf)))
     return out.getvalue()
 
 
@@ -169,7 +185,7 @@ def prepare_pdf(pdf: bytes, cert, *, number: str, reason: str, location: str, si
     )
     import asyncio
 
-    prepared, _tbs, output = asyncio.run(pdf_signer.async_digest_doc_for_signing(
+    prepared, _tbs, output = loop_free(asyncio.run, pdf_signer.async_digest_doc_for_signing(
         IncrementalPdfFileWriter(io.BytesIO(pdf)), bytes_reserved=RESERVED_BYTES))
     return Prepared(output.getvalue(), prepared.reserved_region_start, prepared.reserved_region_end,
                     prepared.document_digest)
@@ -186,7 +202,7 @@ def _with_signature_timestamp(cms_der: bytes):
     info = cms.ContentInfo.load(cms_der)
     signer_info = info["content"]["signer_infos"][0]
     digest = hashlib.sha256(signer_info["signature"].native).digest()
-    token = asyncio.run(timestamper().async_timestamp(digest, "sha256"))
+    token = loop_free(asyncio.run, timestamper().async_timestamp(digest, "sha256"))
     unsigned = list(signer_info["unsigned_attrs"]) if signer_info["unsigned_attrs"].native else []
     unsigned.append(cms.CMSAttribute({"type": "signature_time_stamp_token", "values": [token]}))
     signer_info["unsigned_attrs"] = cms.CMSAttributes(unsigned)
@@ -218,11 +234,11 @@ def finish_pdf(prepared: Prepared, cert, cms_der: bytes) -> bytes:
     from pyhanko.sign.signers.pdf_signer import PdfTBSDocument, PostSignInstructions
 
     vc = validation_context()
-    info = asyncio.run(_presign_validation(cert, vc))
+    info = loop_free(asyncio.run, _presign_validation(cert, vc))
     instructions = PostSignInstructions(validation_info=info, timestamper=timestamper(),
                                         timestamp_md_algorithm="sha256")
     output = io.BytesIO(prepared.pdf)
-    PdfTBSDocument.finish_signing(
-        output, PreparedByteRangeDigest(prepared.digest, prepared.start, prepared.end),
-        _with_signature_timestamp(cms_der), post_sign_instr=instructions, validation_context=vc)
+    loop_free(PdfTBSDocument.finish_signing,
+              output, PreparedByteRangeDigest(prepared.digest, prepared.start, prepared.end),
+              _with_signature_timestamp(cms_der), post_sign_instr=instructions, validation_context=vc)
     return output.getvalue()

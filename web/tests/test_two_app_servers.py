@@ -29,7 +29,7 @@ from django.utils import timezone
 from accounts.models import ApiToken, User
 from applications.models import Attachment, ResultDocument
 from applications.tests.journeys import DOCUMENTS, FORMS, decision_body
-from conftest import PDF, PERSON
+from conftest import PDF, PERSON, officer_iin
 from integrations import pki as demo_pki
 from integrations.signatures import sign_detached
 from services.models import ProviderUnit
@@ -146,12 +146,17 @@ def _prepare(pki):
         username="two-servers-applicant", password=None, kind="applicant", iin=PERSON["iin"],
         last_name=PERSON["last_name"], first_name=PERSON["first_name"], portal_registered_at=timezone.now())
     officer = User.objects.create_user(username="two-servers-inspector", password=None, kind="officer",
+                                       iin=officer_iin(5), first_name="Бауыржан", last_name="Сейітов",
                                        provider_unit=ProviderUnit.objects.get(code="inspection-almaty-city"))
     officer.groups.add(Group.objects.get_or_create(name="provider")[0])
     cert, key = demo_pki.issue(pki, iin=applicant.iin, surname=PERSON["last_name"].upper(),
                                given_name=PERSON["first_name"].upper(), purpose="sign", role="individual")
+    # The officer's own EDS (the test holds its key, as NCALayer would): an employee certificate of the
+    # provider's BIN with the right to sign.
+    officer_eds = demo_pki.issue(pki, iin=officer.iin, bin=officer.provider_unit.signing_bin, org="INSPECTION",
+                                 surname="СЕЙІТОВ", given_name="БАУЫРЖАН", purpose="sign", role="signing_right")
     tsa_identity()
-    return ApiToken.issue(applicant), ApiToken.issue(officer), cert, key
+    return ApiToken.issue(applicant), ApiToken.issue(officer), cert, key, officer_eds
 
 
 def test_two_app_servers_and_a_worker_share_only_the_database_and_the_bucket(pki, simulators, s3_server, tmp_path):
@@ -161,8 +166,11 @@ def test_two_app_servers_and_a_worker_share_only_the_database_and_the_bucket(pki
     from documents.signing import FIELD_NAME, validation_context
 
     started = time.monotonic()
-    applicant_token, officer_token, cert, key = _prepare(pki)
-    shared = {**simulators.settings(), **s3_server.environ}
+    applicant_token, officer_token, cert, key, (officer_cert, officer_key) = _prepare(pki)
+    from django.conf import settings as django_settings
+
+    # The system seal's and the TSA's files: configured on every server alike (documents.seal).
+    shared = {**simulators.settings(), **s3_server.environ, "ELICENSE_SEAL_DIR": str(django_settings.ELICENSE_SEAL_DIR)}
     ports = {"a": free_port(), "b": free_port()}
     var = {name: tmp_path / name for name in ("a", "b", "worker")}
     for folder in var.values():
@@ -210,20 +218,27 @@ def test_two_app_servers_and_a_worker_share_only_the_database_and_the_bucket(pki
         app = b.json("POST", f"/applications/{app_id}/signature", {"cms_b64": base64.b64encode(cms).decode()})
         assert app["status"] == "registered" and [t["action_kind"] for t in app["open_tasks"]] == ["decide"], app
 
-        # Server A: the Inspection's officer approves; the PDF is not made in that request.
+        # Server A: the Inspection's officer chooses their certificate (signs the one-time challenge) and
+        # approves; the PDF is not made in that request.
         facts = officer_a.json("GET", "/auth/office-certificate")
-        officer_a.json("POST", "/auth/office-certificate", {"serial": facts["serial"]})
+        challenge = sign_detached(base64.b64decode(facts["challenge_b64"]), officer_cert, officer_key)
+        officer_a.json("POST", "/auth/office-certificate", {"challenge": facts["challenge"],
+                                                            "cms_b64": base64.b64encode(challenge).decode()})
         app = officer_a.json("POST", f"/applications/{app_id}/decision", decision_body(app))
         assert app["status"] == "completed" and app["result_kind"] == "permit", app
         (number,) = [d["number"] for d in b.json("GET", f"/applications/{app_id}")["documents"] if d["kind"] == "permit"]
         path = f"/applications/{app_id}/documents/{number}.pdf"
+        assert a.call("GET", path, expect=None)[0] == 404  # not signed yet
 
-        # The worker makes the PDF; until then the document endpoint answers 404.
+        # The worker prepares the document for the officer's signature; the officer signs it through server B.
+        officer_b = Http(ports["b"], officer_token)
         deadline = time.monotonic() + 45
-        while (status := a.call("GET", path, expect=None)[0]) == 404:
-            assert worker.popen.poll() is None, logs()
-            assert time.monotonic() < deadline, "the worker made no PDF in 45 s\n" + logs()
+        while (facts := officer_b.json("GET", f"/documents/{number}/signing"))["status"] != "awaiting_signature":
+            assert time.monotonic() < deadline, f"not prepared in 45 s: {facts}\n" + logs()
             time.sleep(0.3)
+        cms = sign_detached(base64.b64decode(facts["bytes_b64"]), officer_cert, officer_key)
+        officer_b.json("POST", f"/documents/{number}/signing", {"cms_b64": base64.b64encode(cms).decode()})
+        status = a.call("GET", path, expect=None)[0]
         assert status == 200, logs()
 
         # Server B: the download, a PAdES-signed PDF.
