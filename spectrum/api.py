@@ -3,7 +3,7 @@ pre-check of a station (logged in: applicants before they file, officers in thei
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from core.errors import DomainError
 from spectrum import precheck, public
@@ -29,7 +29,8 @@ class AssignmentOut(Schema):
 @router.get("/assignments", auth=None, response=list[AssignmentOut],
             summary="Spectrum assignments in force (public: holder, frequencies, area, status)")
 def assignments(request, low_mhz: str = "", high_mhz: str = "", radio_service: str = "", area: str = "",
-                holder: str = "", offset: int = 0, limit: int = 100):
+                holder: str = "", offset: int = Query(0, ge=0, le=1_000_000_000),
+                limit: int = Query(100, ge=1, le=MAX_ROWS)):
     form = AssignmentFilter({"low_mhz": low_mhz, "high_mhz": high_mhz, "radio_service": radio_service, "area": area,
                              "holder": holder})
     if not form.is_valid():
@@ -57,8 +58,8 @@ class DeviceOut(Schema):
 
 @router.get("/devices", auth=None, response=list[DeviceOut],
             summary="Devices of the S4 permits in force (public: never their place)")
-def devices(request, low_mhz: str = "", high_mhz: str = "", device: str = "", holder: str = "", offset: int = 0,
-            limit: int = 100):
+def devices(request, low_mhz: str = "", high_mhz: str = "", device: str = "", holder: str = "",
+            offset: int = Query(0, ge=0, le=1_000_000_000), limit: int = Query(100, ge=1, le=MAX_ROWS)):
     form = DeviceFilter({"low_mhz": low_mhz, "high_mhz": high_mhz, "device": device, "holder": holder})
     if not form.is_valid():
         raise DomainError(_("The filters are not valid."), code="invalid_input", status=422,
