@@ -39,6 +39,19 @@ PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pa
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the test database is a file (WAL, the settings' busy timeout), as the embedded default is.
+    Django's default, a shared-cache memory database, locks whole tables and fails at once instead of
+    waiting: a read by the test while the live server's thread wrote answered "database table is locked"
+    (503 on a browser test's autosave, seen in CI)."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
 def pki(tmp_path_factory):
     return demo_pki.make_pki(tmp_path_factory.mktemp("trust"))
 
