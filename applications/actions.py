@@ -39,6 +39,7 @@ from integrations.adapters import AdapterUnavailable
 from integrations.exchange import about
 from integrations.models import Payment
 from integrations.signatures import REASON_MESSAGES, signer_certificate
+from representation import actions as representation
 from services import registry
 from services.models import Fee, PaymentTerm, QualificationRequirement, Region, RequiredDocument
 from workdays.calendar import due_at
@@ -149,12 +150,17 @@ def _after_commit(app, run) -> None:
 
 # -- creating a request ----------------------------------------------------------
 def create_application(actor, *, service: str, sub_kind: str, channel: str, region_code: str = "",
-                       client_request_id: str = "", copy_from: int | None = None) -> tuple[Application, bool]:
+                       client_request_id: str = "", copy_from: int | None = None,
+                       power_of_attorney: int | None = None) -> tuple[Application, bool]:
     """Open a request and run its process to the first step that waits. Returns (request, created).
 
     ``copy_from``: the applicant starts again from one of their requests that was refused or withdrawn — the
     new request is of the same service, sub-kind and region, its form pre-filled with the old one's (the
-    documents are attached anew: they are checked again)."""
+    documents are attached anew: they are checked again).
+
+    ``power_of_attorney``: the applicant files as a representative, for the person or company that power of
+    attorney names (representation.actions.check_acting: theirs, in force today, covering the service); the
+    request's applicant fields are the represented one's, and it records who acted under which document."""
     source = None
     if copy_from is not None:
         source = _copy_source(actor, copy_from)
@@ -183,6 +189,10 @@ def create_application(actor, *, service: str, sub_kind: str, channel: str, regi
             applicant_user=actor, applicant_iin=actor.iin, applicant_bin=actor.bin,
             applicant_name=actor.organisation_name or actor.full_name(),
         )
+        if power_of_attorney is not None:
+            applicant_fields.update(representation.acting_fields(actor, power_of_attorney, service, sub_kind))
+    elif power_of_attorney is not None:
+        raise InvalidInput(_("A representative files on the portal."), code="representation_portal_only")
     try:
         with transaction.atomic():
             app = Application.objects.create(
@@ -650,6 +660,7 @@ def choose_certificate(application_id, actor, certificate_pem: str) -> Applicati
     certificate_pem = _strict_pem(certificate_pem)
 
     def before(app, task, context):
+        representation.check_request_acting(app, actor)  # a representative: the power of attorney still holds
         revision = current_revision(app)
         signature = Signature.objects.create(application=app, revision=revision, certificate_pem=certificate_pem)
         # Checked before the step completes: an unknown revocation status must not refuse the request.
@@ -680,6 +691,7 @@ def sign(application_id, actor, cms_der: bytes, certificate_pem: str = "") -> Ap
             task = engine.open_task(app, kind, tasks)
             if not may_complete(actor, app, task):
                 raise engine.NotAllowed()
+            representation.check_request_acting(app, actor)  # a representative: the power of attorney still holds
             now = timezone.now()
             if kind == "sign":
                 signature = latest_signature(app)

@@ -33,6 +33,7 @@ def applicant_filter(user) -> Q:
     BIN."""
     mine = Q(applicant_user=user)
     received_elsewhere = Q(applicant_user__isnull=True, received_at__isnull=False)
+    received_elsewhere |= Q(power_of_attorney__isnull=False)  # filed for them by a representative (representation/)
     if getattr(user, "bin", ""):  # an account acting for a company sees the company's requests
         mine |= received_elsewhere & Q(applicant_bin=user.bin)
     elif user.iin:  # a person's own account, the person's own requests
@@ -44,6 +45,9 @@ def is_applicant(user, app: Application) -> bool:
     """Whether ``app`` is ``user``'s request as an applicant (applicant_filter, for one request)."""
     if user is None or not user.is_authenticated:
         return False
+    if app.power_of_attorney_id is not None and app.applicant_user_id != user.pk:  # the one a representative acted for
+        return user.kind == user.Kind.APPLICANT and (app.applicant_bin == user.bin if getattr(user, "bin", "") else
+                                                     bool(user.iin) and not app.applicant_bin and app.applicant_iin == user.iin)
     if app.applicant_user_id is not None:
         return app.applicant_user_id == user.pk
     if app.received_at is None or user.kind != user.Kind.APPLICANT:

@@ -61,12 +61,21 @@ def latest_signature(application) -> Signature | None:
     return application.signatures.order_by("-id").first()
 
 
+def signer_identity(application) -> tuple[str, str]:
+    """The IIN and BIN the signing certificate must name: the applicant's, or — a request filed by a
+    representative under a power of attorney (docs/representatives.md) — the representative's own."""
+    if application.representative_user_id is not None:
+        representative = application.representative_user
+        return representative.iin, representative.bin
+    return application.applicant_iin, application.applicant_bin
+
+
 def certificate_check(application, signature: Signature, at) -> CheckResult:
     """Check the attempt's certificate (validity, revocation, purpose, IIN/BIN) and note the outcome on the
     attempt object (not saved)."""
+    iin, bin_ = signer_identity(application)
     result = adapters.signatures().check_certificate(
-        signature.certificate_pem.encode(), applicant_iin=application.applicant_iin,
-        applicant_bin=application.applicant_bin, purpose="sign", at=at,
+        signature.certificate_pem.encode(), applicant_iin=iin, applicant_bin=bin_, purpose="sign", at=at,
     )
     signature.certificate_check = result.reason
     signature.signer_iin, signature.signer_bin = result.subject_iin or "", result.subject_bin or ""
@@ -109,9 +118,9 @@ def verify_signature(application, signature, at) -> CheckResult:
     revision = signature.revision
     if not content_unchanged(application, revision):
         return CheckResult(False, "content_changed", details={"revision_sha256": revision.sha256})
+    iin, bin_ = signer_identity(application)
     return adapters.signatures().verify(
-        canonical_bytes(revision.content), bytes(signature.cms), applicant_iin=application.applicant_iin,
-        applicant_bin=application.applicant_bin, at=at,
+        canonical_bytes(revision.content), bytes(signature.cms), applicant_iin=iin, applicant_bin=bin_, at=at,
     )
 
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "registry",
     "numbering",
     "spectrum",
+    "representation",
     "api",
     "web",
     "portal",
