@@ -199,7 +199,13 @@ def enter_application(request, application_id: int, body: IdentityIn):
 
 @router.post("/{application_id}/scans", response=ApplicationOut)
 def attach_scans(request, application_id: int, body: ScansIn):
-    return out(actions.attach_scans(_get(request, application_id).pk, request.auth, documents_presented=body.documents_presented))
+    from integrations import paper_payments
+
+    app_id = _get(request, application_id).pk
+    if body.payment_reference:
+        paper_payments.confirm_payment(app_id, request.auth, payer=body.payer, reference=body.payment_reference,
+                                       request=request)
+    return out(actions.attach_scans(app_id, request.auth, documents_presented=body.documents_presented))
 
 
 @router.post("/{application_id}/decision", response=ApplicationOut)

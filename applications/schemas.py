@@ -206,7 +206,12 @@ class IdentityIn(Schema):
 
 
 class ScansIn(Schema):
+    """P6 (staff): the documents presented on paper; for a paid service (S1, S3) also the fee paid at a bank,
+    confirmed with the payment gateway first (the payer's IIN/BIN and the reference on the bank's receipt),
+    unless it was confirmed already."""
     documents_presented: list[str]
+    payer: str = ""
+    payment_reference: str = ""
 
 
 class DecisionIn(Schema):

@@ -23,8 +23,18 @@ class Payment(models.Model):
     gateway_id = models.CharField(max_length=64, blank=True, db_index=True)
     gateway_status = models.CharField(max_length=12, blank=True)
     next_url = models.URLField(max_length=500, blank=True)
-    reported_by = models.CharField(max_length=12, blank=True, help_text="callback / reconcile / status check")
+    reported_by = models.CharField(max_length=12, blank=True,
+                                   help_text="callback / reconcile / status check / officer (a paper request's fee)")
     last_polled_at = models.DateTimeField(null=True, blank=True)
+    # A fee paid at a bank for a paper request, confirmed with the gateway by an officer (integrations.paper_payments):
+    # the payer's IIN/BIN and who confirmed it, when. `reference` is then the bank's payment reference.
+    payer = models.CharField(_("payer's IIN/BIN"), max_length=12, blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["gateway_id"], condition=~models.Q(gateway_id=""),
+                                               name="payment_gateway_id_unique")]
 
 
 class ExchangeLog(models.Model):

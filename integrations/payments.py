@@ -3,6 +3,8 @@
     payments.create(application, amount_kzt, reference=, description=, return_url=, idempotency_key=)
                                                → GatewayPayment (payment_id, status, next_url, …)
     payments.status(payment_id)                → GatewayPayment
+    payments.find(reference)                   → GatewayPayment | None (the payment with that reference: a fee
+                                                 paid at a bank, confirmed by an officer for a paper request)
     payments.cancel(payment_id)                → GatewayPayment (the state after cancelling)
     payments.refund(payment_id, amount_kzt, idempotency_key=) → dict (the gateway's refund)
     payments.verify_callback(body, signature)  → bool
@@ -12,7 +14,8 @@ All of them raise AdapterUnavailable when the gateway cannot be reached.
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass
+import urllib.parse
+from dataclasses import dataclass, field
 
 from django.conf import settings
 
@@ -32,6 +35,13 @@ class GatewayPayment:
     reference: str
     next_url: str = ""
     code: str = ""
+    description: str = ""
+    metadata: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def payer(self) -> str:
+        """The payer's IIN/BIN as the gateway knows it (a bank payment's metadata), else empty."""
+        return str(self.metadata.get("payer", ""))
 
     @property
     def fact(self) -> str:
@@ -45,6 +55,8 @@ class GatewayPayment:
             payment_id=str(body["payment_id"]), status=str(state.get("status", "")), finished=bool(state.get("finished")),
             amount=int(body.get("amount") or 0), reference=str(body.get("reference", "")),
             next_url=((body.get("_links") or {}).get("next_url") or {}).get("href", ""), code=str(state.get("code", "")),
+            description=str(body.get("description", "")),
+            metadata=dict(body.get("metadata") or {}) if isinstance(body.get("metadata"), dict) else {},
         )
 
 
@@ -80,6 +92,17 @@ class HttpPaymentGateway:
         if not answer.ok:
             self._refused(answer)
         return GatewayPayment.from_json(answer.body)
+
+    def find(self, reference: str) -> GatewayPayment | None:
+        """The payment the gateway holds under ``reference`` (GOV.UK Pay's search by reference), or None; more
+        than one under the same reference is refused (which of them was paid cannot be told)."""
+        answer = self.client.call("find_payment", "GET", f"/v1/payments?{urllib.parse.urlencode({'reference': reference})}")
+        if not answer.ok:
+            self._refused(answer)
+        results = [r for r in (answer.body or {}).get("results") or [] if r.get("reference") == reference]
+        if len(results) > 1:
+            raise GatewayRefused("several payments under one reference", gateway_code="reference_ambiguous")
+        return GatewayPayment.from_json(results[0]) if results else None
 
     def cancel(self, payment_id: str) -> GatewayPayment:
         # Cancelling twice is harmless (409 once finished): safe to retry under a key.

@@ -41,6 +41,7 @@ EVENTS = {
     "payment_started": _("Payment started at the payment gateway"),
     "payment_reported": _("Payment fact received"),
     "payment_checked": _("Payment checked"),
+    "payment_confirmed": _("Fee paid at a bank, confirmed with the payment gateway"),
     "certificate_checked": _("EDS certificate checked"),
     "signature_verified": _("Signature verified"),
     "signing_attempt_failed": _("Signing not possible now (revocation data unavailable)"),

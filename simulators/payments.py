@@ -5,6 +5,8 @@ Service API (signed, see simulators.common):
                                            Idempotency-Key header: the same key gives the same payment
                                            → 201 payment
     GET  /v1/payments/{id}                 → 200 payment | 404
+    GET  /v1/payments?reference={ref}      → 200 {total, count, page, results: [payment]} (GOV.UK Pay's search;
+                                           the way an officer confirms a fee paid at a bank, docs/integrations.md)
     POST /v1/payments/{id}/cancel          → 204 | 409 payment_finished
     POST /v1/payments/{id}/refunds         {amount} (Idempotency-Key) → 202 refund | 409 | 422
     GET  /v1/payments/{id}/refunds         → 200 {refunds: [...]}
@@ -22,6 +24,10 @@ resource_type: "payment", event_type: payment_succeeded|payment_failed|payment_c
 resource: payment} and header Pay-Signature = hex HMAC-SHA256(secret, body). Delivery is retried with
 backoff until answered 2xx (at most 8 attempts); /_sim/webhooks lists the messages and their delivery
 (tests deliver them themselves when no --callback-url is given).
+
+A fee paid at a bank's counter or in its app (not started by E-licensing): POST /_sim/bank-payments
+{amount, payer (IIN/BIN), service, sub_kind, description?, reference?} → 201 a finished, successful payment
+whose metadata names the payer and the service; its reference is what the bank's receipt prints.
 """
 from __future__ import annotations
 
@@ -190,6 +196,7 @@ class Payments(Simulator):
         self.store = Store(state_path, {"payments": {}, "keys": {}, "webhooks": [], "refunds": {}})
         self.wake = threading.Event()
         self.route("POST", r"/v1/payments", self.create)
+        self.route("GET", r"/v1/payments", self.search)
         self.route("GET", r"/v1/payments/(?P<id>[\w-]+)", self.get)
         self.route("POST", r"/v1/payments/(?P<id>[\w-]+)/cancel", self.cancel)
         self.route("POST", r"/v1/payments/(?P<id>[\w-]+)/refunds", self.refund)
@@ -197,6 +204,7 @@ class Payments(Simulator):
         self.route("GET", r"/pay/(?P<id>[\w-]+)", self.payer_page, signed=False)
         self.route("POST", r"/pay/(?P<id>[\w-]+)/(?P<outcome>pay|decline)", self.payer_acts, signed=False)
         self.route("GET", r"/_sim/webhooks", self.webhooks, signed=False)
+        self.route("POST", r"/_sim/bank-payments", self.bank_payment, signed=False)
         if callback_url:
             threading.Thread(target=self._deliver_forever, daemon=True).start()
 
@@ -245,6 +253,43 @@ class Payments(Simulator):
     def get(self, request):
         with self.store.lock:
             return 200, self._view(self._payment(request.match["id"]))
+
+    def search(self, request):
+        """GOV.UK Pay's search of payments, by ``reference`` (exact match): every payment with it."""
+        import urllib.parse
+
+        reference = urllib.parse.parse_qs(request.query).get("reference", [""])[0]
+        if not reference:
+            raise Reply(422, "reference_required", "search by reference: ?reference=")
+        with self.store.lock:
+            found = [self._view(p) for p in self.store.data["payments"].values() if p["reference"] == reference]
+        return 200, {"total": len(found), "count": len(found), "page": 1, "results": found}
+
+    def bank_payment(self, request):
+        """A person pays a fee at a bank (counter, app) for a service: the bank's payment reaches the gateway
+        finished and successful, with the payer's IIN/BIN and the service in its metadata (simulator control)."""
+        body = request.json
+        amount, payer = body.get("amount"), str(body.get("payer", ""))
+        if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+            raise Reply(422, "amount_invalid", "amount must be a positive integer number of tenge")
+        if len(payer) != 12 or not payer.isdigit():
+            raise Reply(422, "payer_invalid", "payer is the payer's 12-digit IIN or BIN")
+        with self.store.lock:
+            reference = str(body.get("reference") or f"KZ{secrets.randbelow(10**12):012d}")[:255]
+            if any(p["reference"] == reference for p in self.store.data["payments"].values()):
+                raise Reply(409, "reference_taken", "a payment with this reference exists")
+            payment_id = secrets.token_hex(13)
+            payment = {
+                "payment_id": payment_id, "amount": amount, "reference": reference,
+                "description": str(body.get("description", ""))[:255], "return_url": "",
+                "metadata": {"payer": payer, "service": str(body.get("service", "")),
+                             "sub_kind": str(body.get("sub_kind", "")), "channel": "bank"},
+                "language": "kk", "state": {"status": "created", "finished": False}, "created_date": _now(),
+                "refund_summary": {"status": "unavailable", "amount_available": 0, "amount_submitted": 0},
+            }
+            self.store.data["payments"][payment_id] = payment
+            self._finish(payment, "success")
+        return 201, self._view(payment)
 
     def cancel(self, request):
         with self.store.lock:

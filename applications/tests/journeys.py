@@ -90,6 +90,21 @@ def payer(payment, outcome="pay"):
     return body
 
 
+def pay_at_bank(service, sub_kind, payer, amount=None, **extra) -> dict:
+    """A person pays a service's fee at a bank (not through the portal): the payment reaches the gateway
+    simulator finished and paid, over HTTP (its /_sim/bank-payments). ``amount`` defaults to the service's fee."""
+    from django.conf import settings
+
+    from services.models import Fee
+
+    if amount is None:
+        amount = Fee.objects.filter(service=service, sub_kind=sub_kind).order_by("-valid_from").first().amount_kzt
+    status, body = _http("POST", f"{settings.ELICENSE_PAYMENTS_URL}/_sim/bank-payments", {
+        "amount": amount, "payer": payer, "service": service, "sub_kind": sub_kind, **extra})
+    assert status == 201, body
+    return body
+
+
 def webhooks(payment) -> list[dict]:
     """The callbacks the gateway simulator has queued for this payment (body + Pay-Signature)."""
     parts = urllib.parse.urlsplit(payment["next_url"])
@@ -186,7 +201,11 @@ def staff_until_registered(officer, service, sub_kind, iin=None):
     documents = DOCUMENTS[(service, sub_kind)]
     for code in documents:
         officer.upload(app["id"], code, is_scan=True)
-    app = officer.post(f"/applications/{app['id']}/scans", {"documents_presented": documents})
+    body = {"documents_presented": documents}
+    if service in ("S1", "S3"):  # a paid service: the fee paid at a bank, confirmed with the gateway (P6)
+        payer_id = iin or PERSON["iin"]
+        body.update(payer=payer_id, payment_reference=pay_at_bank(service, sub_kind, payer_id)["reference"])
+    app = officer.post(f"/applications/{app['id']}/scans", body)
     assert app["status"] == "registered", app
     return app
 

@@ -167,7 +167,11 @@ def test_staff_channel_paper_application(world):
     assert open_kinds(app) == ["attach_scans"] and app["applicant_name"]
     for code in ("application", "qualification-evidence"):
         officer.upload(app["id"], code, is_scan=True)
-    app = officer.post(f"/applications/{app['id']}/scans", {"documents_presented": ["application", "qualification-evidence"]})
+    from applications.tests.journeys import pay_at_bank
+
+    app = officer.post(f"/applications/{app['id']}/scans", {
+        "documents_presented": ["application", "qualification-evidence"], "payer": PERSON["iin"],
+        "payment_reference": pay_at_bank("S1", "issue", PERSON["iin"])["reference"]})  # the fee paid at a bank
     assert app["status"] == "registered" and open_kinds(app) == ["decide"]
     app = decide(officer, app)
     assert app["result_kind"] == "licence"

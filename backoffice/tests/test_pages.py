@@ -205,6 +205,12 @@ def test_paper_s1_application_entry_to_registration_and_approval(world):
     for code in DOCUMENTS[("S1", "issue")]:
         client.post(f"/office/requests/{app.pk}/scans", {
             "action": "attach", "document_code": code, "file": SimpleUploadedFile(f"{code}.pdf", PDF, "application/pdf")})
+    # S1 is paid: the fee paid at a bank is confirmed with the gateway first (backoffice/tests/test_paper_payment.py)
+    from applications.tests.journeys import pay_at_bank
+
+    client.post(f"/office/requests/{app.pk}/scans", {
+        "action": "confirm_payment", "payer": PERSON["iin"],
+        "payment_reference": pay_at_bank("S1", "issue", PERSON["iin"])["reference"]})
     response = client.post(f"/office/requests/{app.pk}/scans", {"action": "finish", "presented": DOCUMENTS[("S1", "issue")]})
     app.refresh_from_db()
     assert app.status == "registered" and app.number and app.registry_data

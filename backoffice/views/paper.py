@@ -14,9 +14,10 @@ from accounts.models import User
 from applications import actions
 from applications.models import Application
 from backoffice.views.access import _message, staff_required
-from backoffice.views.requests import _get, _registry_rows
+from backoffice.views.requests import _get, _registry_rows, paper_payment_view
 from core.errors import DomainError
-from integrations import adapters
+from documents.context import amount
+from integrations import adapters, paper_payments
 from integrations.adapters import AdapterUnavailable
 from integrations.exchange import about
 from portal.formfields import describe, from_post
@@ -130,8 +131,15 @@ def scans(request, application_id):
         return redirect("backoffice:request", app.pk)
     documents = [d for d in RequiredDocument.objects.filter(service=app.service).order_by("id")
                  if d.sub_kind in ("", app.sub_kind)]
+    payer = request.POST.get("payer", "").strip() or app.applicant_bin or app.applicant_iin
+    reference = request.POST.get("payment_reference", "").strip()
     if request.method == "POST":
         try:
+            if request.POST.get("action") == "confirm_payment":
+                paper_payments.confirm_payment(app.pk, request.user, payer=payer, reference=reference,
+                                               request=request)
+                messages.success(request, _("The fee's payment is confirmed with the payment gateway."))
+                return redirect("backoffice:scans", app.pk)
             if request.POST.get("action") == "attach":
                 uploaded = request.FILES.get("file")
                 if uploaded is None:
@@ -152,4 +160,16 @@ def scans(request, application_id):
         "app": app, "title": registry.get(app.service).title,
         "documents": [{"code": d.code, "name": localized(d, "name"), "mandatory": d.mandatory,
                        "scans": scanned.get(d.code, [])} for d in documents],
-        "max_mb": settings.ELICENSE_MAX_ATTACHMENT_BYTES // (1024 * 1024), "section": "new"})
+        "max_mb": settings.ELICENSE_MAX_ATTACHMENT_BYTES // (1024 * 1024), "section": "new",
+        **_fee_context(app), "payer": payer, "payment_reference": reference})
+
+
+def _fee_context(app) -> dict:
+    """A paid paper request's fee: what is due, and the payment confirmed for it (or None)."""
+    if not paper_payments.needs_payment(app):
+        return {"fee": None, "payment": None}
+    try:
+        fee = amount(actions.current_fee(app).amount_kzt)
+    except DomainError:
+        fee = "—"
+    return {"fee": fee, "payment": paper_payment_view(app)}

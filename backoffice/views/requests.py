@@ -146,10 +146,24 @@ def request_detail(request, application_id):
         "panels": _action_panels(request, app, open_tasks),
         "form_fields": describe(service.sub_kind(app.sub_kind).form, app.form_data) if service.has_sub_kind(app.sub_kind) else [],
         "refusal_texts": _refusal_texts(app),
+        "paper_payment": paper_payment_view(app),
         "diagram_labels": {name: str(label) for name, label in labels.items()},
         "section": "queue",
     }
     return render(request, "backoffice/request.html", context)
+
+
+def paper_payment_view(app) -> dict | None:
+    """A paper request's fee, paid at a bank and confirmed with the gateway (integrations.paper_payments), as the
+    pages show it; None when there is none."""
+    from documents.context import amount
+    from integrations import paper_payments
+
+    payment = paper_payments.confirmed(app)
+    if payment is None:
+        return None
+    return {"amount": amount(payment.amount_kzt), "reference": payment.reference, "payer": payment.payer,
+            "at": payment.settled_at, "by": payment.confirmed_by}
 
 
 def _to_sign(request, app) -> list[dict]:

@@ -63,7 +63,13 @@ def staff_entered(officer, service, sub_kind, **identity):
 def finish_staff(officer, app, documents=("application", "qualification-evidence")):
     for code in documents:
         officer.upload(app["id"], code, is_scan=True)
-    app = officer.post(f"/applications/{app['id']}/scans", {"documents_presented": list(documents)})
+    body = {"documents_presented": list(documents)}
+    if app["service"] in ("S1", "S3"):  # a paid service: the fee paid at a bank, confirmed with the gateway
+        from applications.tests.journeys import pay_at_bank
+
+        payer = app["applicant_bin"] or app["applicant_iin"]
+        body.update(payer=payer, payment_reference=pay_at_bank(app["service"], app["sub_kind"], payer)["reference"])
+    app = officer.post(f"/applications/{app['id']}/scans", body)
     assert app["status"] == "registered", app
     return decide(officer, app)
 
