@@ -1,6 +1,7 @@
 from django.urls import path
 
 from portal import views
+from portal.views import representation as powers
 
 app_name = "portal"
 urlpatterns = [
@@ -21,4 +22,8 @@ urlpatterns = [
     path("requests/<int:application_id>/copy", views.start_again, name="start-again"),
     path("requests/<int:application_id>/attachments/<int:attachment_id>", views.attachment, name="attachment"),
     path("inbox/", views.inbox_view, name="inbox"),
+    path("powers-of-attorney/", powers.powers, name="powers"),
+    path("powers-of-attorney/new", powers.new_power, name="power-new"),
+    path("powers-of-attorney/<int:poa_id>/revocation", powers.revoke_power, name="power-revoke"),
+    path("powers-of-attorney/<int:poa_id>/scan", powers.power_scan, name="power-scan"),
 ]

@@ -16,6 +16,7 @@ from applications import actions
 from core.errors import DomainError
 from portal.labels import CHANNELS, localized, norm_text
 from portal.views.access import _error_message, applicant_required
+from representation import queries as representation
 from services import registry
 from services.models import Fee, ProviderUnit, QualificationRequirement, Region, RequiredDocument
 from web.idempotency import idempotent
@@ -66,12 +67,26 @@ def _catalogue(code: str | None = None) -> list[dict]:
     return services
 
 
+def _for_whom(user, services: list[dict]) -> list[dict]:
+    """Each sub-kind's "for whom" choice: the people and companies whose power of attorney, held by ``user``, in
+    force today and not revoked, covers it (representation.queries.for_whom); none: the applicant files for
+    themself only, and no choice is shown."""
+    if not user.is_authenticated or user.kind != user.Kind.APPLICANT:
+        return services
+    for s in services:
+        powers = representation.for_whom(user, s["code"])
+        for k in s["sub_kinds"]:
+            k["for_whom"] = [p for p in powers if p.covers(s["code"], k["code"])]
+    return services
+
+
 def services(request):
-    return render(request, "portal/services.html", {"services": _catalogue(), "regions": Region.objects.all()})
+    return render(request, "portal/services.html", {"services": _for_whom(request.user, _catalogue()),
+                                                    "regions": Region.objects.all()})
 
 
 def service(request, code):
-    found = _catalogue(code)
+    found = _for_whom(request.user, _catalogue(code))
     if not found:
         raise Http404
     return render(request, "portal/service.html", {"s": found[0], "regions": Region.objects.all()})
@@ -82,10 +97,12 @@ def service(request, code):
 @idempotent("form_token")  # the form sent twice (a double click, a resend) opens one draft (ADR 0016)
 def new_request(request):
     service, sub_kind = request.POST.get("service", ""), request.POST.get("sub_kind", "")
+    for_whom = request.POST.get("power_of_attorney", "")  # "": for themself; else the power of attorney acted under
     try:
         app, _created = actions.create_application(
             request.user, service=service, sub_kind=sub_kind, channel="portal",
-            region_code=request.POST.get("region", ""), client_request_id=request.POST.get("client_request_id", "")[:64])
+            region_code=request.POST.get("region", ""), client_request_id=request.POST.get("client_request_id", "")[:64],
+            power_of_attorney=int(for_whom) if for_whom.isdigit() else None)
     except DomainError as err:
         messages.error(request, _error_message(err))
         return redirect(reverse("portal:service", args=[service]) if registry.find(service) else reverse("portal:services"))

@@ -178,6 +178,19 @@ def _psc_requests(w, s):
     s["psc_portal"] = _app(w.api["clerk"].post(f"/applications/{app['id']}/incoming-registration"))
 
 
+def _power_of_attorney(principal):
+    """A power of attorney A records on the portal for a representative who is neither A nor B."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from conftest import PDF
+    from representation import actions as representation
+
+    today = timezone.localdate()
+    return representation.grant(principal, representative_iin="780101333036", scope={"S2": []}, valid_from=today,
+                                valid_to=today, document_number="N-1", document_date=today,
+                                scan=SimpleUploadedFile("poa.pdf", PDF, content_type="application/pdf"))
+
+
 def build(pki, key) -> Matrix:
     from pscdesk import actions as desk
 
@@ -229,6 +242,7 @@ def build(pki, key) -> Matrix:
     s["ticket"] = {"ticket_id": ticket.pk}
     s["record"] = {"number": s["issued"]["number"]}
     s["a_token"] = {"token_id": ApiToken.objects.filter(user=users["person"]).order_by("id").first().pk}
+    s["poa"] = {"poa_id": _power_of_attorney(users["person"]).pk}  # A's, for a third person (neither A nor B)
 
     from django.contrib.contenttypes.models import ContentType
 

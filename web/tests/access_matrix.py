@@ -259,6 +259,12 @@ POST   portal/requests/<int:application_id>/withdrawal                      regi
 POST   portal/requests/<int:application_id>/copy                            issued       log  ok   404  log  log  log  log  log  log  log  log  log
 GET    portal/requests/<int:application_id>/attachments/<int:attachment_id> registered   log  ok   404  log  log  log  log  log  log  log  log  log
 GET    portal/inbox/                                                        -            log  ok   ok   log  log  log  log  log  log  log  log  log
+# Powers of attorney (representation/): the principal's and the representative's; A's is B's 404.
+GET    portal/powers-of-attorney/                                           -            log  ok   ok   log  log  log  log  log  log  log  log  log
+GET    portal/powers-of-attorney/new                                        -            log  ok   ok   log  log  log  log  log  log  log  log  log
+POST   portal/powers-of-attorney/new                                        -            log  ok   ok   log  log  log  log  log  log  log  log  log
+POST   portal/powers-of-attorney/<int:poa_id>/revocation                    poa          log  ok   404  log  log  log  log  log  log  log  log  log
+GET    portal/powers-of-attorney/<int:poa_id>/scan                          poa          log  ok   404  log  log  log  log  log  log  log  log  log
 # The back office: staff only; a request's page and its steps as in the API (the act form answers a refusal as a
 # message on the request's page: a redirect); the administration pages 404 for staff who are not administrators.
 GET    office/                                                              -            log  log  log  ok   ok   ok   ok   ok   ok   ok   ok   ok
