@@ -40,7 +40,6 @@ from integrations.exchange import about
 from integrations.models import Payment
 from integrations.signatures import REASON_MESSAGES, signer_certificate
 from representation import actions as representation
-from representation import actions as representation
 from services import registry
 from services.models import Fee, PaymentTerm, QualificationRequirement, Region, RequiredDocument
 from workdays.calendar import due_at
@@ -190,10 +189,6 @@ def create_application(actor, *, service: str, sub_kind: str, channel: str, regi
             applicant_user=actor, applicant_iin=actor.iin, applicant_bin=actor.bin,
             applicant_name=actor.organisation_name or actor.full_name(),
         )
-        if power_of_attorney is not None:
-            applicant_fields.update(representation.acting_fields(actor, power_of_attorney, service, sub_kind))
-    elif power_of_attorney is not None:
-        raise InvalidInput(_("A representative files on the portal."), code="representation_portal_only")
         if power_of_attorney is not None:
             applicant_fields.update(representation.acting_fields(actor, power_of_attorney, service, sub_kind))
     elif power_of_attorney is not None:
@@ -792,9 +787,6 @@ def attach_scans(application_id, actor, *, documents_presented: list[str]) -> Ap
         missing = _missing_documents(app, presented)
         if missing:
             raise InvalidInput(_("Required documents are missing."), code="documents_missing", documents=missing)
-        from integrations.paper_payments import require_confirmed
-
-        require_confirmed(app)  # a paid service's fee, confirmed with the gateway (S1, S3 from paper)
         freeze_revision(app)
         return {"scans_attached": True, "documents_presented": sorted(presented)}
     return _complete(application_id, actor, "attach_scans", before=before)

@@ -46,15 +46,6 @@ class Application(models.Model):
     power_of_attorney = models.ForeignKey(
         "representation.PowerOfAttorney", null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
     )
-    # Filed by a representative (docs/representatives.md): the portal account that acts (it is also
-    # applicant_user, the one who fills, pays and signs) and the power of attorney it acts under; the
-    # applicant fields are then the represented person's or company's.
-    representative_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    power_of_attorney = models.ForeignKey(
-        "representation.PowerOfAttorney", null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
-    )
     registry_data = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     client_request_id = models.CharField(max_length=64, blank=True)

@@ -34,7 +34,6 @@ def applicant_filter(user) -> Q:
     mine = Q(applicant_user=user)
     received_elsewhere = Q(applicant_user__isnull=True, received_at__isnull=False)
     received_elsewhere |= Q(power_of_attorney__isnull=False)  # filed for them by a representative (representation/)
-    received_elsewhere |= Q(power_of_attorney__isnull=False)  # filed for them by a representative (representation/)
     if getattr(user, "bin", ""):  # an account acting for a company sees the company's requests
         mine |= received_elsewhere & Q(applicant_bin=user.bin)
     elif user.iin:  # a person's own account, the person's own requests

@@ -70,15 +70,6 @@ def signer_identity(application) -> tuple[str, str]:
     return application.applicant_iin, application.applicant_bin
 
 
-def signer_identity(application) -> tuple[str, str]:
-    """The IIN and BIN the signing certificate must name: the applicant's, or — a request filed by a
-    representative under a power of attorney (docs/representatives.md) — the representative's own."""
-    if application.representative_user_id is not None:
-        representative = application.representative_user
-        return representative.iin, representative.bin
-    return application.applicant_iin, application.applicant_bin
-
-
 def certificate_check(application, signature: Signature, at) -> CheckResult:
     """Check the attempt's certificate (validity, revocation, purpose, IIN/BIN) and note the outcome on the
     attempt object (not saved)."""
