@@ -1,6 +1,7 @@
 """The accounts' actions: log-in (challenges, the certificate log-in with its audit and lockout, API tokens
-with their expiry and revocation) and the administrator's changes to users and their roles; one function
-per action."""
+with their expiry and revocation), registration on the portal with an EDS (docs/registration.md), and the
+administrator's changes to users and their roles (creating a staff member included); one function per
+action."""
 from __future__ import annotations
 
 import base64
@@ -8,18 +9,23 @@ import binascii
 import datetime
 import uuid
 
+from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from accounts import lockout
 from accounts.models import ApiToken, LoginAttempt, LoginChallenge, User
 from audit import actions as audit
 from core.errors import DomainError
+from core.identifiers import IdentifierError, parse_iin
 from integrations import adapters
+from integrations.adapters import AdapterUnavailable
 from integrations.signatures import REASON_MESSAGES, signer_certificate, subject_identity
 
 # Refusals of a certificate log-in besides the certificate/signature reasons of integrations.signatures.
@@ -154,9 +160,20 @@ def authenticate_certificate(challenge_id: str, cms_b64: str, password: str, *, 
             _save_attempt(attempt, request)
             raise lockout.LockedOut()
         return _refuse(attempt, "wrong_password", request)
+    role = company_role_of(result, bin_)
+    if user.company_role != role:  # the certificate says what the person is in the company today
+        user.company_role = role
+        user.save(update_fields=["company_role"])
     attempt.outcome = "ok"
     _save_attempt(attempt, request)
     return user
+
+
+def company_role_of(result, bin_: str) -> str:
+    """The company role an EDS check read from the certificate's role OIDs (X509SignatureVerifier: first_head,
+    signing_right, employee); "" for a person's own certificate."""
+    role = result.details.get("role", "") if bin_ else ""
+    return role if role in User.CompanyRole.values else ""
 
 
 def _save_attempt(attempt: LoginAttempt, request) -> None:
@@ -195,6 +212,176 @@ def _refuse(attempt: LoginAttempt, reason: str, request=None):
                       status=401, reason=reason)
 
 
+# -- registration on the portal with an EDS (§3 step 1, docs/registration.md) -----------------------------
+# How long the identity a certificate proved stays good for setting the password (the registration page).
+REGISTRATION_SECONDS = 10 * 60
+
+REGISTRATION_REASON_MESSAGES = {
+    "already_registered": _("An account with the IIN/BIN of this certificate exists already: log in with it."),
+    "registry_not_found": _("The state database has no record of the IIN/BIN of this certificate, so you cannot "
+                            "register. Ask the public service centre to check your data in the state database."),
+    "deceased": _("The state database \u00abIndividuals\u00bb records the holder of this certificate as deceased: "
+                  "registration is not possible."),
+    "liquidated": _("The state database \u00abLegal entities\u00bb records the organisation of this certificate as "
+                    "liquidated: registration is not possible."),
+    "registry_unavailable": _("The state database cannot be reached now; try again in a few minutes."),
+    "registration_expired": _("The registration has expired or was finished already; sign with your EDS again."),
+}
+
+
+class RegistrationRefused(DomainError):
+    code = "registration_refused"
+    status = 409
+
+
+# Django's password validators (settings.AUTH_PASSWORD_VALIDATORS) by their error codes, in the project's own words:
+# Django's Kazakh catalogue has none of their messages.
+PASSWORD_MESSAGES = {
+    "password_too_short": ngettext_lazy(
+        "The password is too short: it must have at least %(min_length)d character.",
+        "The password is too short: it must have at least %(min_length)d characters.", "min_length"),
+    "password_too_common": _("The password is too common: choose one that is hard to guess."),
+    "password_entirely_numeric": _("The password cannot be only digits."),
+    "password_too_similar": _("The password is too like your name or your login."),
+}
+
+
+def password_problems(password: str, user: User) -> str:
+    """What Django's password validators find wrong with ``password`` for ``user`` (localised), or ""."""
+    try:
+        password_validation.validate_password(password, user=user)
+    except ValidationError as err:
+        texts = []
+        for error in err.error_list:
+            message = PASSWORD_MESSAGES.get(error.code)
+            texts.append(str(message % (error.params or {}) if message is not None and error.params else
+                             message if message is not None else error.messages[0]))
+        return " ".join(texts)
+    return ""
+
+
+class PasswordRefused(DomainError):
+    code = "password_invalid"
+    status = 422
+    default_message = _("The password cannot be used.")
+
+
+def _registration_refused(reason: str, *, request=None, iin="", bin_="", serial="", status=None):
+    audit.record(audit.Kind.REGISTRATION, request=request, data={
+        "outcome": reason, "iin": iin, "bin": bin_, "certificate_serial": serial})
+    message = REGISTRATION_REASON_MESSAGES.get(reason) or LOGIN_REASON_MESSAGES.get(reason) \
+        or REASON_MESSAGES.get(reason) or REASON_MESSAGES["malformed"]
+    raise RegistrationRefused(format_lazy("{} {}", _("Registration refused."), message), reason=reason,
+                              status=status)
+
+
+def begin_registration(challenge_id: str, cms_b64: str, *, request=None) -> dict:
+    """Step 1 of registration: the person signs a one-time challenge with the authentication key (the same
+    checks as the log-in: adapters.signatures().verify(..., purpose="auth")); the IIN (and the BIN) are
+    read from the certificate, the name and address from the registry (Individuals; Legal entities for a
+    BIN). The challenge is used up whatever the outcome. Returns the pending registration (plain data, kept
+    by the page in the server-side session: nobody types an IIN) for ``register_applicant``; refused with
+    RegistrationRefused (audited) for an invalid certificate, a person registered already, a person the
+    registry does not know or records as deceased, a liquidated company."""
+    try:
+        cms = base64.b64decode(cms_b64, validate=True)
+    except (binascii.Error, ValueError):
+        cms = b""
+    cert = signer_certificate(cms) if cms else None
+    iin = bin_ = serial = ""
+    if cert is not None:
+        try:
+            iin, bin_ = subject_identity(cert)
+        except ValueError:
+            pass
+        serial = format(cert.serial_number, "x")
+    facts = {"request": request, "iin": iin, "bin_": bin_, "serial": serial}
+    now = timezone.now()
+    row, reason = _consume_challenge(challenge_id, now)
+    if reason:
+        _registration_refused(reason, **facts)
+    result = adapters.signatures().verify(bytes(row.nonce), cms, applicant_iin=iin, applicant_bin=bin_, at=now,
+                                          purpose="auth")
+    if not result.valid:
+        _registration_refused(result.reason, **facts)
+    known = list(User.objects.filter(iin=iin, bin=bin_)[:2])
+    if len(known) > 1 or (known and not _completes_registration(known[0])):
+        _registration_refused("already_registered", **facts)
+    try:
+        person = adapters.registry().individual(iin)
+        company = adapters.registry().legal_entity(bin_) if bin_ else None
+    except AdapterUnavailable:
+        _registration_refused("registry_unavailable", status=503, **facts)
+    for found in (person, company):
+        unusable = found.unusable_reason if found is not None else ""
+        if unusable:
+            _registration_refused("registry_not_found" if unusable == "not_found" else unusable, **facts)
+    return {
+        "challenge_id": str(row.pk), "verified_at": now.isoformat(), "iin": iin, "bin": bin_,
+        "company_role": company_role_of(result, bin_), "certificate_serial": serial,
+        "last_name": person.data.get("last_name", ""), "first_name": person.data.get("first_name", ""),
+        "patronymic": person.data.get("patronymic", ""),
+        "organisation_name": company.name if company is not None else "",
+        "address": (company.data if company is not None else person.data).get("address", ""),
+    }
+
+
+def register_applicant(pending: dict, password1: str, password2: str, *, request=None) -> User:
+    """Step 2 of registration: the person sets their portal password (twice; Django's password validators)
+    and the applicant account is made, registered on the portal now, in one transaction with its audit row.
+    ``pending`` is what ``begin_registration`` returned (valid REGISTRATION_SECONDS); it makes one account
+    only: once made, the same pending registration is refused (already_registered)."""
+    try:
+        verified_at = datetime.datetime.fromisoformat(pending["verified_at"])
+        iin, bin_ = pending["iin"], pending["bin"]
+    except (KeyError, TypeError, ValueError):
+        raise RegistrationRefused(REGISTRATION_REASON_MESSAGES["registration_expired"],
+                                  reason="registration_expired") from None
+    now = timezone.now()
+    if now - verified_at > datetime.timedelta(seconds=REGISTRATION_SECONDS):
+        raise RegistrationRefused(REGISTRATION_REASON_MESSAGES["registration_expired"], reason="registration_expired")
+    if password1 != password2:
+        raise PasswordRefused(_("The two passwords differ: type the same password twice."), field="password2")
+    candidate = User(username=_username_for(iin, bin_), last_name=pending.get("last_name", ""),
+                     first_name=pending.get("first_name", ""), iin=iin, bin=bin_)
+    problems = password_problems(password1, candidate)
+    if problems:
+        raise PasswordRefused(problems, field="password1")
+    with transaction.atomic():
+        existing = list(User.objects.select_for_update().filter(iin=iin, bin=bin_))
+        unregistered = [u for u in existing if _completes_registration(u)]
+        if len(existing) > 1 or (existing and not unregistered):
+            _registration_refused("already_registered", request=request, iin=iin, bin_=bin_,
+                                  serial=pending.get("certificate_serial", ""))
+        user = unregistered[0] if unregistered else candidate
+        for name in ("last_name", "first_name", "patronymic", "organisation_name", "address", "company_role"):
+            setattr(user, name, pending.get(name, "") or "")
+        user.kind, user.portal_registered_at, user.is_active = User.Kind.APPLICANT, now, True
+        user.set_password(password1)
+        user.save()
+        audit.record(audit.Kind.REGISTRATION, actor=user, subject=user, request=request, data={
+            "outcome": "ok", "iin": iin, "bin": bin_, "company_role": user.company_role,
+            "certificate_serial": pending.get("certificate_serial", ""), "username": user.username,
+            "challenge_id": pending.get("challenge_id", "")})
+    return user
+
+
+def _completes_registration(user: User) -> bool:
+    """An applicant account made before its owner registered (e.g. demo data, or left from an earlier system):
+    registration completes it rather than making a second one."""
+    return user.kind == User.Kind.APPLICANT and user.is_active and user.portal_registered_at is None
+
+
+def _username_for(iin: str, bin_: str) -> str:
+    """A login name for a registered applicant (they log in with the EDS; the name only has to be unique)."""
+    base = f"{iin}-{bin_}" if bin_ else iin
+    name, n = base, 1
+    while User.objects.filter(username=name).exists():
+        n += 1
+        name = f"{base}-{n}"
+    return name
+
+
 # -- users and roles (the administrator) -------------------------------------------------------------
 def update_user(*, user: User, actor: User, kind: str, provider_unit, is_active: bool, roles) -> User:
     """Set a staff member's kind, provider unit and active flag, and grant exactly ``roles`` (the groups
@@ -212,3 +399,57 @@ def update_user(*, user: User, actor: User, kind: str, provider_unit, is_active:
             "after": {"kind": kind, "provider_unit": user.provider_unit_id, "is_active": is_active,
                       "roles": sorted(roles)}})
     return user
+
+
+class StaffRefused(DomainError):
+    code = "staff_invalid"
+    status = 422
+
+
+STAFF_KINDS = (User.Kind.OFFICER, User.Kind.PSC_OPERATOR, User.Kind.ADMINISTRATOR)
+
+
+def create_staff_member(*, actor: User, username: str, kind: str, iin: str, last_name: str, first_name: str,
+                        patronymic: str = "", position_kk: str = "", position_ru: str = "", provider_unit=None,
+                        roles=(), password: str, request=None) -> User:
+    """The administrator makes a staff member: an officer (with their provider unit and the roles = lanes they
+    work in), a PSC operator or an administrator, with the IIN their own EDS names (an officer chooses that
+    certificate after the password log-in, backoffice/views/auth.py) and the position the documents they sign
+    print. The initial password passes Django's validators. Audited (administrative change)."""
+    username = (username or "").strip()
+    if kind not in STAFF_KINDS:
+        raise StaffRefused(_("A staff member is an officer, a PSC operator or an administrator."), field="kind")
+    if not username:
+        raise StaffRefused(_("The login is required."), field="username")
+    try:
+        iin = parse_iin(iin).value
+    except IdentifierError as err:
+        raise StaffRefused(err.message, field="iin") from None
+    if not (last_name or "").strip() or not (first_name or "").strip():
+        raise StaffRefused(_("The surname and the first name are required."), field="last_name")
+    if kind == User.Kind.OFFICER and provider_unit is None:
+        raise StaffRefused(_("An officer works in a provider unit: choose it."), field="provider_unit")
+    if kind == User.Kind.OFFICER and not ((position_kk or "").strip() and (position_ru or "").strip()):
+        raise StaffRefused(_("An officer's position in Kazakh and in Russian is required: the documents they sign "
+                             "print it."), field="position_kk")
+    if User.objects.filter(username__iexact=username).exists():
+        raise StaffRefused(_("This login is taken already."), field="username")
+    if User.objects.filter(iin=iin, bin="").exclude(kind=User.Kind.APPLICANT).exists():
+        raise StaffRefused(_("A staff member with this IIN exists already."), field="iin")
+    member = User(username=username, kind=kind, iin=iin, last_name=last_name.strip(), first_name=first_name.strip(),
+                  patronymic=(patronymic or "").strip(), position_kk=(position_kk or "").strip(),
+                  position_ru=(position_ru or "").strip(),
+                  provider_unit=provider_unit if kind == User.Kind.OFFICER else None)
+    problems = password_problems(password, member)
+    if problems:
+        raise PasswordRefused(problems, field="password1")
+    roles = sorted(set(roles)) if kind == User.Kind.OFFICER else []  # a PSC operator's and an administrator's
+    # rights come with their kind
+    with transaction.atomic():
+        member.set_password(password)
+        member.save()
+        member.groups.set([Group.objects.get_or_create(name=name)[0] for name in roles])
+        audit.record(audit.Kind.ADMIN_CHANGE, actor=actor, subject=member, request=request, data={
+            "change": "user_created", "username": member.username, "kind": kind, "iin": iin,
+            "provider_unit": member.provider_unit_id, "roles": roles})
+    return member

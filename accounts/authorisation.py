@@ -1,4 +1,7 @@
 """Step 1 / P1 of every channel: is the person acting entitled to start this request?"""
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import DomainError
 from core.identifiers import is_valid_bin, is_valid_iin
 
 
@@ -25,3 +28,17 @@ def check_authorisation(user, application) -> tuple[bool, str]:
             return False, "not_a_psc_operator"
         return True, "ok"
     return False, "unknown_channel"
+
+
+class NoSigningRight(DomainError):
+    code = "no_signing_right"
+    status = 403
+    default_message = _("Your EDS certificate names you the organisation's employee without the right to sign: "
+                        "you may see the organisation's requests, but only its head or an employee with the "
+                        "right to sign may sign them.")
+
+
+def refuse_unless_may_sign(user) -> None:
+    """A company's plain employee (their certificate's role, recorded at log-in) does not sign for it."""
+    if user is not None and getattr(user, "kind", "") == "applicant" and not user.may_sign_for_company:
+        raise NoSigningRight()

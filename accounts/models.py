@@ -41,6 +41,26 @@ class User(AbstractUser):
     # Step 1 of the portal channel: the applicant registered on the portal
     # with their EDS registration certificate. Without it, authorisation fails.
     portal_registered_at = models.DateTimeField(_("registered on the portal"), null=True, blank=True)
+    # The address the registry gives at registration (a company's legal address; a person's, if the
+    # registry has it).
+    address = models.CharField(_("address"), max_length=500, blank=True)
+
+    class CompanyRole(models.TextChoices):
+        """A legal entity's person as their NCA certificate names them (role OIDs under 1.2.398.3.3.4.1.2,
+        integrations.pki): recorded at registration, refreshed at each log-in."""
+        FIRST_HEAD = "first_head", _("first head")
+        SIGNING_RIGHT = "signing_right", _("employee with the right to sign")
+        EMPLOYEE = "employee", _("employee")
+
+    # "" for a person's own account (and for accounts made before the role was recorded).
+    company_role = models.CharField(_("role in the organisation"), max_length=20, blank=True,
+                                    choices=CompanyRole.choices)
+
+    @property
+    def may_sign_for_company(self) -> bool:
+        """Whether this account may sign (and so file) for its company: a head or an employee with the right
+        to sign; a plain employee may only see the company's requests. A person's own account: yes."""
+        return not self.bin or self.company_role != self.CompanyRole.EMPLOYEE
 
     @property
     def applicant_kind(self) -> str:

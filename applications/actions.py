@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.authorisation import refuse_unless_may_sign
 from applications import uploads
 from applications.models import Application, Attachment, Signature, SurveyAnswer
 from applications.queries import is_applicant, visible
@@ -661,6 +662,7 @@ def choose_certificate(application_id, actor, certificate_pem: str) -> Applicati
 
     def before(app, task, context):
         representation.check_request_acting(app, actor)  # a representative: the power of attorney still holds
+        refuse_unless_may_sign(actor)  # a company's plain employee (their certificate's role) does not sign
         revision = current_revision(app)
         signature = Signature.objects.create(application=app, revision=revision, certificate_pem=certificate_pem)
         # Checked before the step completes: an unknown revocation status must not refuse the request.
@@ -692,6 +694,7 @@ def sign(application_id, actor, cms_der: bytes, certificate_pem: str = "") -> Ap
             if not may_complete(actor, app, task):
                 raise engine.NotAllowed()
             representation.check_request_acting(app, actor)  # a representative: the power of attorney still holds
+            refuse_unless_may_sign(actor)  # a company's plain employee (their certificate's role) does not sign
             now = timezone.now()
             if kind == "sign":
                 signature = latest_signature(app)

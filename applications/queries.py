@@ -28,14 +28,15 @@ def visible(user):
 def applicant_filter(user) -> Q:
     """The requests that are ``user``'s as an applicant, whatever the channel (one history for a person): those
     they filed on the portal, and those filed for them by the provider's staff or at the PSC once received — a
-    person's own account (no BIN) sees the person's own requests by the IIN; an account acting for a company
-    (the BIN of its certificate: the company's head or an employee with signing right) the company's by the
-    BIN."""
+    person's own account (no BIN) sees the person's own requests by the IIN; an account of a company's person
+    (the BIN of their certificate: its head, an employee with signing right or a plain employee) the company's
+    by the BIN, those its other people filed on the portal included (docs/registration.md)."""
     mine = Q(applicant_user=user)
     received_elsewhere = Q(applicant_user__isnull=True, received_at__isnull=False)
     received_elsewhere |= Q(power_of_attorney__isnull=False)  # filed for them by a representative (representation/)
-    if getattr(user, "bin", ""):  # an account acting for a company sees the company's requests
-        mine |= received_elsewhere & Q(applicant_bin=user.bin)
+    if getattr(user, "bin", ""):  # a company's person (head, signer, employee: their certificate) sees its requests
+        by_colleague = Q(applicant_user__bin=user.bin)  # filed on the portal by another of the company's people
+        mine |= (received_elsewhere | by_colleague) & Q(applicant_bin=user.bin)
     elif user.iin:  # a person's own account, the person's own requests
         mine |= received_elsewhere & Q(applicant_iin=user.iin, applicant_bin="")
     return mine
@@ -49,12 +50,19 @@ def is_applicant(user, app: Application) -> bool:
         return user.kind == user.Kind.APPLICANT and (app.applicant_bin == user.bin if getattr(user, "bin", "") else
                                                      bool(user.iin) and not app.applicant_bin and app.applicant_iin == user.iin)
     if app.applicant_user_id is not None:
-        return app.applicant_user_id == user.pk
+        return app.applicant_user_id == user.pk or _by_colleague(user, app)
     if app.received_at is None or user.kind != user.Kind.APPLICANT:
         return False
     if getattr(user, "bin", ""):
         return app.applicant_bin == user.bin
     return bool(user.iin) and not app.applicant_bin and app.applicant_iin == user.iin
+
+
+def _by_colleague(user, app: Application) -> bool:
+    """A portal request of the user's company (its BIN) filed by another of the company's registered people."""
+    bin_ = getattr(user, "bin", "")
+    return bool(bin_) and user.kind == user.Kind.APPLICANT and app.applicant_bin == bin_ \
+        and app.applicant_user.bin == bin_
 
 
 SYSTEM_NAMES = {

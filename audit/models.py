@@ -24,6 +24,7 @@ class AuditEntry(models.Model):
         SIGNATURE_CHECK = "signature_check", _("signature check")
         PERSONAL_DATA_VIEW = "personal_data_view", _("personal data viewed")
         ADMIN_CHANGE = "admin_change", _("administrative change")
+        REGISTRATION = "registration", _("registration on the portal")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     kind = models.CharField(max_length=30, choices=Kind.choices)

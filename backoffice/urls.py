@@ -23,6 +23,7 @@ urlpatterns = [
     path("indicators/", indicator_views.indicators, name="indicators"),
     path("admin/", admin_views.home, name="admin"),
     path("admin/users/", admin_views.users, name="admin-users"),
+    path("admin/users/new/", admin_views.user_new, name="admin-user-new"),
     path("admin/users/<int:user_id>/", admin_views.user_edit, name="admin-user"),
     path("admin/calendar/", admin_views.calendar, name="admin-calendar"),
     path("admin/fees/", admin_views.fees, name="admin-fees"),

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.my_requests, name="home"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("register/", views.register_view, name="register"),
     path("services/", views.services, name="services"),
     path("services/<str:code>/", views.service, name="service"),
     path("requests/", views.my_requests, name="requests"),

@@ -1,4 +1,4 @@
-"""The administrator's pages in the back office: users and roles, the working-day calendar's overrides,
+"""The administrator's pages in the back office: users and roles (a new staff member included), the working-day calendar's overrides,
 the fees, the trust store (roots and CRLs for the EDS checks)."""
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ import services.actions
 import workdays.actions
 from accounts.models import User
 from backoffice.views.access import OFFICE_LANES, admin_required
+from core.errors import DomainError
 from services import registry
 from services.models import Fee, PaymentTerm, ProviderUnit
 from workdays.models import WorkingDayOverride
@@ -46,6 +47,54 @@ class UserRolesForm(forms.Form):
     roles = forms.MultipleChoiceField(label=gettext_lazy("roles"), required=False, widget=forms.CheckboxSelectMultiple,
                                       choices=list(ROLE_NAMES.items()))
     is_active = forms.BooleanField(label=gettext_lazy("active"), required=False)
+
+
+class StaffMemberForm(forms.Form):
+    """A new staff member (accounts.actions.create_staff_member holds the rules)."""
+    kind = forms.ChoiceField(label=gettext_lazy("kind"), choices=[
+        (k.value, k.label) for k in (User.Kind.OFFICER, User.Kind.PSC_OPERATOR, User.Kind.ADMINISTRATOR)])
+    username = forms.CharField(label=gettext_lazy("Login"), max_length=150)
+    iin = forms.CharField(label=gettext_lazy("IIN (the one their EDS names)"), max_length=12, min_length=12)
+    last_name = forms.CharField(label=gettext_lazy("Surname"), max_length=150)
+    first_name = forms.CharField(label=gettext_lazy("First name"), max_length=150)
+    patronymic = forms.CharField(label=gettext_lazy("Patronymic"), max_length=150, required=False)
+    position_kk = forms.CharField(label=gettext_lazy("Position (Kazakh)"), max_length=300, required=False)
+    position_ru = forms.CharField(label=gettext_lazy("Position (Russian)"), max_length=300, required=False)
+    provider_unit = UnitField(label=gettext_lazy("provider unit"), queryset=ProviderUnit.objects.order_by("id"),
+                              required=False)
+    roles = forms.MultipleChoiceField(label=gettext_lazy("roles"), required=False, widget=forms.CheckboxSelectMultiple,
+                                      choices=list(OFFICE_LANES.items()))
+    password1 = forms.CharField(label=gettext_lazy("Initial password"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label=gettext_lazy("The password again"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", _("The two passwords differ: type the same password twice."))
+        return data
+
+
+@admin_required
+def user_new(request):
+    """The administrator makes a staff member; an officer then logs in with the password and chooses their own
+    EDS (the IIN given here) on the certificate page."""
+    form = StaffMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            member = accounts.actions.create_staff_member(
+                actor=request.user, request=request, password=data["password1"],
+                **{name: data[name] for name in ("username", "kind", "iin", "last_name", "first_name", "patronymic",
+                                                 "position_kk", "position_ru", "provider_unit", "roles")})
+        except DomainError as refused:
+            field = refused.details.get("field")
+            form.add_error(field if field in form.fields else None, str(refused.message))
+        else:
+            messages.success(request, _("The staff member %(name)s was created.") % {"name": member.username})
+            return redirect("backoffice:admin-user", member.pk)
+    return render(request, "backoffice/admin/user_new.html", {"form": form, "section": "admin"})
 
 
 @admin_required

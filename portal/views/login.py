@@ -1,4 +1,5 @@
-"""Log-in with the EDS and the password (§3 steps 1-2) and log-out."""
+"""Log-in with the EDS and the password (§3 steps 1-2) and log-out; a valid certificate nobody has registered
+is sent to registration (portal/views/registration.py)."""
 from __future__ import annotations
 
 import base64
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.actions import authenticate_certificate, session_challenge
 from core.errors import DomainError
 from portal.views.access import _error_message
+from portal.views.registration import SESSION_HINT_KEY
 
 
 # -- log-in (§3 steps 1-2: the EDS and the password) -----------------------------------------------
@@ -25,6 +27,9 @@ def login_view(request):
             user = authenticate_certificate(request.POST.get("challenge_id", ""), request.POST.get("cms_b64", ""),
                                             request.POST.get("password", ""), request=request)
         except DomainError as err:
+            if err.details.get("reason") == "unknown_person":  # a valid certificate nobody registered: register
+                request.session[SESSION_HINT_KEY] = True
+                return redirect(f"{reverse('portal:register')}?next={next_url}")
             error = _error_message(err)
         else:
             if user.kind != user.Kind.APPLICANT:

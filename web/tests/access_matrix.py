@@ -244,6 +244,8 @@ GET    verify/<str:number>/                                                 reco
 # The portal: applicants only (anyone else is sent to its log-in); A's requests 404 for B. Log-out ends at the log-in.
 GET    portal/                                                              -            log  ok   ok   log  log  log  log  log  log  log  log  log
 GET    portal/login/                                                        -            ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET    portal/register/                                                     -            ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+POST   portal/register/                                                     -            in   in   in   in   in   in   in   in   in   in   in   in
 POST   portal/logout/                                                       -            log  log  log  log  log  log  log  log  log  log  log  log
 GET    portal/services/                                                     -            ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 GET    portal/services/<str:code>/                                          -            ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
@@ -283,6 +285,8 @@ GET    office/requests/<int:application_id>/documents/<str:number>/to-sign issue
 GET    office/admin/                                                        -            log  log  log  404  404  404  404  404  404  404  404  ok
 GET    office/admin/users/                                                  -            log  log  log  404  404  404  404  404  404  404  404  ok
 GET    office/admin/users/<int:user_id>/                                    -            log  log  log  404  404  404  404  404  404  404  404  ok
+GET    office/admin/users/new/                                              -            log  log  log  404  404  404  404  404  404  404  404  ok
+POST   office/admin/users/new/                                              -            log  log  log  404  404  404  404  404  404  404  404  in
 GET    office/admin/calendar/                                               -            log  log  log  404  404  404  404  404  404  404  404  ok
 GET    office/admin/fees/                                                   -            log  log  log  404  404  404  404  404  404  404  404  ok
 GET    office/admin/fees/<int:fee_id>/                                      -            log  log  log  404  404  404  404  404  404  404  404  ok

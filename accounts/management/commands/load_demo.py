@@ -46,6 +46,7 @@ def demo_users():
         ("aigul", dict(kind="applicant", iin=person["iin"], last_name=person["last_name"], first_name=person["first_name"],
                        patronymic=person["patronymic"]), [], "applicant, individual"),
         ("dala-telecom", dict(kind="applicant", iin=head["iin"], bin=company["bin"], organisation_name=company["name"],
+                              address=company.get("address", ""), company_role="first_head",
                               last_name=head["last_name"], first_name=head["first_name"]), [],
          "applicant, legal entity (first head)"),
         ("committee-officer", dict(kind="officer", unit="committee", last_name="Сәрсенов", first_name="Нұрлан",
