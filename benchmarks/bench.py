@@ -82,6 +82,8 @@ class Server:
             "ELICENSE_BENCH_ENDPOINTS": "1", "ELICENSE_PUBLIC_URL": f"http://127.0.0.1:{self.port}",
             # The same worker processes for the whole run (peak RSS is read per worker), and no access log.
             "ELICENSE_WEB_MAX_REQUESTS": "1000000", "ELICENSE_WEB_LOG_LEVEL": "warning",
+            # The shared cache as production has it (Redis), under this run's own prefix.
+            "ELICENSE_CACHE": "redis", "ELICENSE_CACHE_PREFIX": f"bench-{workdir.name}",
         })
         self.log_path = workdir / f"gunicorn-{name}.log"
         log = self.log_path.open("w")

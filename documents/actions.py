@@ -134,6 +134,7 @@ def sign_document(document, actor, cms_der: bytes):
     from applications.models import ResultDocument
     from audit import actions as audit
     from documents.signing import finish_pdf
+    from registry import cache as registry_cache
 
     check_signer(document, actor)
     serial = require_chosen_certificate(actor)
@@ -166,5 +167,6 @@ def sign_document(document, actor, cms_der: bytes):
             "pdf_sha256": digest})
         storage = session.prepared_pdf.storage
         transaction.on_commit(lambda: storage.delete(prepared_name))
+        registry_cache.forget_document(locked.number)  # its verification answers show its hash
     document.pdf.name, document.pdf_sha256, document.signer_name = stored, digest, name
     return document

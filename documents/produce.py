@@ -18,6 +18,7 @@ from documents.context import Context
 from documents.pdf import render
 from documents.seal import seal_identity
 from documents.signing import sign_pdf
+from registry import cache as registry_cache
 from services import registry as services
 
 log = logging.getLogger(__name__)
@@ -146,6 +147,7 @@ def produce(document) -> bool:
         field.storage.delete(stored)
         return False
     document.pdf.name, document.pdf_sha256, document.signer_name = stored, digest, name
+    registry_cache.forget_document(document.number)  # its verification answers show its hash
     log.info("document %s: render %.0f ms, sign %.0f ms", document.number, (rendered - started) * 1000,
              (time.perf_counter() - rendered) * 1000)
     return True

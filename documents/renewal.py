@@ -49,6 +49,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from applications.models import ResultDocument
+from registry import cache as registry_cache
 
 log = logging.getLogger(__name__)
 
@@ -385,6 +386,7 @@ def renew(document, *, now: dt.datetime | None = None, dry_run: bool = False, fe
         stored = field_.storage.save(field_.generate_filename(locked, f"{locked.number}.pdf"), ContentFile(renewed))
         transaction.on_commit(lambda: field_.storage.delete(old_name) if old_name != stored else None)
         ResultDocument.objects.filter(pk=locked.pk).update(pdf=stored, pdf_sha256=new_digest)
+        registry_cache.forget_document(locked.number)  # its verification answers show its hash
         audit.record(audit.Kind.ADMIN_CHANGE, subject=locked, data={
             "change": CHANGE, "document": locked.number, "renewal": outcome.action,
             "sha256_before": digest, "sha256_after": new_digest, "size_before": len(pdf), "size_after": len(renewed),

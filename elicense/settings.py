@@ -277,6 +277,24 @@ if ELICENSE_TASK_BACKEND not in TASK_BACKENDS:
     raise RuntimeError(f"ELICENSE_TASK_BACKEND must be one of {sorted(TASK_BACKENDS)}")
 TASKS = {"default": TASK_BACKENDS[ELICENSE_TASK_BACKEND]}
 RQ_QUEUES = {"default": {"URL": ELICENSE_REDIS_URL, "DEFAULT_TIMEOUT": 300}}
+# The shared cache (docs/deployment.md "Cache"): the public verification's answers (registry/cache.py),
+# forgotten when the registry changes them. The embedded default is a folder, shared by the processes of one
+# machine; with app servers on several machines it must be Redis (ELICENSE_CACHE=redis, at ELICENSE_REDIS_URL:
+# production's default; the deploy checks refuse a folder in production); "none" keeps nothing.
+ELICENSE_CACHE = os.environ.get("ELICENSE_CACHE", "redis" if ELICENSE_ENV == "production" else "file")
+CACHE_BACKENDS = {
+    "file": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")},
+    # Half a second at most for Redis to answer; beyond, the answer is built (registry/cache.py UNREACHABLE).
+    "redis": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": ELICENSE_REDIS_URL,
+              "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}},
+    "none": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
+if ELICENSE_CACHE not in CACHE_BACKENDS:
+    raise RuntimeError(f"ELICENSE_CACHE must be one of {sorted(CACHE_BACKENDS)}")
+CACHES = {"default": {**CACHE_BACKENDS[ELICENSE_CACHE], "KEY_PREFIX": os.environ.get("ELICENSE_CACHE_PREFIX", "elicense")}}
+# How long a verification answer is kept at most (seconds; 0: never kept): the bound on how late a change made
+# behind the system's back (a row the audit chain no longer backs) shows.
+ELICENSE_VERIFICATION_CACHE_SECONDS = float(os.environ.get("ELICENSE_VERIFICATION_CACHE_SECONDS", "30"))
 # A paid service's request waits so many calendar days for its fee before it is refused for non-payment,
 # and its applicant is reminded so many days before (services.PaymentTerm per service overrides both;
 # the regulations set no figure: docs/deadlines.md).

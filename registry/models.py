@@ -177,3 +177,8 @@ class RecordEvent(models.Model):
         if self.pk is not None:
             raise ValueError("registry history is append-only")
         super().save(*args, **kwargs)
+        # Every change of a record writes its event: the record's kept verification answers are forgotten
+        # once the change commits (registry/cache.py).
+        from registry import cache
+
+        cache.forget_record(self.record_id)

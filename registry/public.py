@@ -138,11 +138,17 @@ def _successor(record, version):
 
 def verification(number: str) -> dict:
     """By a document number (from the QR code): that document's version, current or superseded (by which
-    document, when). A number that is only a record's (no document has it): the record's current version."""
+    document, when). A number that is only a record's (no document has it): the record's current version.
+    Answers are kept in the shared cache until the registry changes them (registry/cache.py)."""
+    from registry import cache
+
+    return cache.answer((number or "").strip().upper(), _verification)
+
+
+def _verification(number: str) -> dict:
     from applications.models import ResultDocument
     from registry.models import Record, RecordDocument
 
-    number = (number or "").strip().upper()
     # Indexed look-ups, one after the other, never one OR across the joined tables (which scans them).
     entry = (RecordDocument.objects.select_related("record__holder", "record__current", "document", "source")
              .filter(document__number=number).first())

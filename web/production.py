@@ -132,6 +132,10 @@ def check_production(app_configs=None, **kwargs) -> list[checks.Error]:
     for setting, message, hint in seal.production_problems():
         errors.append(_error(12 if setting.startswith("ELICENSE_SEAL") else 13, setting, message, hint))
 
+    if getattr(settings, "ELICENSE_CACHE", "") == "file":
+        errors.append(_error(14, "ELICENSE_CACHE", "a folder of this machine is not shared by app servers on "
+                                                   "other machines: one would show a verification answer another "
+                                                   "has made stale", "set ELICENSE_CACHE=redis (or none)"))
     if getattr(settings, "ELICENSE_BENCH_ENDPOINTS", False):
         errors.append(_error(10, "ELICENSE_BENCH_ENDPOINTS", "the bare benchmark endpoints (/bench/…) are for "
                                                              "benchmarks only", "unset ELICENSE_BENCH_ENDPOINTS"))

@@ -93,6 +93,7 @@ def production(settings, tmp_path):
     for name in ("ELICENSE_REGISTRY_SECRET", "ELICENSE_PAYMENTS_SECRET", "ELICENSE_DOCUMENTS_SECRET"):
         setattr(settings, name, env[name])
     settings.ELICENSE_BENCH_ENDPOINTS = False
+    settings.ELICENSE_CACHE = "redis"
     return settings
 
 
@@ -117,6 +118,7 @@ def test_a_correctly_configured_production_passes(production):
     ({"ELICENSE_PAYMENTS_SECRET": "dev-payments-secret"}, [("elicense.E009", "ELICENSE_PAYMENTS_SECRET")]),
     ({"ELICENSE_DOCUMENTS_SECRET": ""}, [("elicense.E009", "ELICENSE_DOCUMENTS_SECRET")]),
     ({"ELICENSE_BENCH_ENDPOINTS": True}, [("elicense.E010", "ELICENSE_BENCH_ENDPOINTS")]),
+    ({"ELICENSE_CACHE": "file"}, [("elicense.E014", "ELICENSE_CACHE")]),
     ({"ELICENSE_BEHIND_HTTPS_PROXY": True, "SECURE_HSTS_SECONDS": 0}, [("elicense.E011", "SECURE_HSTS_SECONDS")]),
     ({"SECURE_SSL_REDIRECT": True, "SECURE_HSTS_SECONDS": 0}, [("elicense.E011", "SECURE_HSTS_SECONDS")]),
     ({"ELICENSE_BEHIND_HTTPS_PROXY": True, "SECURE_HSTS_SECONDS": 31536000}, []),

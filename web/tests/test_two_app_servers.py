@@ -116,6 +116,8 @@ def _environment(var_dir: Path, pki_dir: Path, extra: dict) -> dict:
         "ELICENSE_ENV": "development", "ELICENSE_SECRET_KEY": SECRET_KEY,
         "ELICENSE_VAR_DIR": str(var_dir), "ELICENSE_TRUST_DIR": str(trust_dir), "ELICENSE_TRUST_STORE": "database",
         "ELICENSE_TASK_BACKEND": "database",
+        # The verification answers in one Redis for both servers, under this run's own prefix.
+        "ELICENSE_CACHE": "redis", "ELICENSE_CACHE_PREFIX": f"test-{os.getpid()}-{time.monotonic_ns()}",
     })
     return env
 
