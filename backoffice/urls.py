@@ -1,6 +1,7 @@
 from django.urls import path
 
 from backoffice import views
+from hearings import views as hearings
 from backoffice.views import admin as admin_views
 from backoffice.views import indicators as indicator_views
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("requests/new/", views.new_paper, name="new"),
     path("requests/<int:application_id>/", views.request_detail, name="request"),
     path("requests/<int:application_id>/act", views.act, name="act"),
+    path("requests/<int:application_id>/hearing-close", hearings.close, name="hearing-close"),
     path("requests/<int:application_id>/enter", views.enter, name="enter"),
     path("requests/<int:application_id>/scans", views.scans, name="scans"),
     path("requests/<int:application_id>/attachments/<int:attachment_id>", views.attachment, name="attachment"),

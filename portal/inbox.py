@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from workflow.models import Event
 
-NOTIFYING = Q(kind__in=["registered", "refused", "result_issued", "receipt_issued", "payment_reminder"]) | Q(
+NOTIFYING = Q(kind__in=["registered", "refused", "result_issued", "receipt_issued", "payment_reminder",
+                          "hearing_notified"]) | Q(
     kind="step_open", data__action_kind="pay")
 
 

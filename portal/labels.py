@@ -19,6 +19,7 @@ STEPS = {
     "assign_unit": _("Assign the structural unit"),
     "assign_executor": _("Assign the responsible executor"),
     "sign_result": _("Sign the result"),
+    "answer_hearing": _("State your position on the intended refusal"),
 }
 
 LANES = {
@@ -57,6 +58,8 @@ EVENTS = {
     "payment_reminder": _("Reminder: the fee is due soon"),
     "result_collected": _("Result handed over at the public service centre"),
     "withdrawn": _("Request withdrawn by the applicant"),
+    "hearing_notified": _("Notice of an intended refusal: you may state your position"),
+    "hearing_decided": _("Decision taken after the hearing"),
     "prefilled_from_request": _("Filled in from an earlier request"),
 }
 

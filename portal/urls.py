@@ -1,5 +1,6 @@
 from django.urls import path
 
+from hearings import views as hearings
 from portal import views
 from portal.views import representation as powers
 
@@ -20,6 +21,7 @@ urlpatterns = [
     path("requests/<int:application_id>/sign", views.sign, name="sign"),
     path("requests/<int:application_id>/survey", views.survey, name="survey"),
     path("requests/<int:application_id>/withdrawal", views.withdraw, name="withdraw"),
+    path("requests/<int:application_id>/hearing", hearings.answer, name="hearing-answer"),
     path("requests/<int:application_id>/copy", views.start_again, name="start-again"),
     path("requests/<int:application_id>/attachments/<int:attachment_id>", views.attachment, name="attachment"),
     path("inbox/", views.inbox_view, name="inbox"),

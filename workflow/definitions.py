@@ -50,6 +50,14 @@ class Node:
         text = self.properties.get("norm", "")
         return parse_norm(text) if text else None
 
+    @functools.cached_property
+    def term(self) -> Norm | None:
+        """A user task's own term (``term``, e.g. "3 working days"): the time its actor has, counted from
+        when the task opens — not from the request's receipt, as a step's norm in days is. The task is due at
+        its end; what happens after is the definition's and its actions' to say."""
+        text = self.properties.get("term", "")
+        return parse_norm(text) if text else None
+
 
 @dataclass(frozen=True)
 class Flow:

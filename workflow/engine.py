@@ -272,6 +272,8 @@ class Run:
                 continue
             node = self.node(task)
             fields = {"due_at": _host.due(self, node, opened), **_host.open_task_fields(self, node, task)}
+            if node.term is not None:  # a term of its own (an answer within n working days): due at its end
+                fields["due_at"] = due_at(opened, node.term)
             new_tasks.append(
                 WorkTask(
                     application=self.subject, engine_task_id=task.id, bpmn_id=node.bpmn_id, step=node.step,

@@ -254,7 +254,25 @@ def decide(api, app, decision="approve", not_met=(), missing=(), comment="", exp
         api.chosen = True
     answer = api.post(f"/applications/{app['id']}/decision", decision_body(app, decision, not_met, missing, comment),
                       expect=expect, **kw)
+    if expect == 200 and through_hearing(app["id"]):  # a 2026 definition: the refusal was only intended
+        answer = api.post(f"/applications/{app['id']}/decision", decision_body(app, decision, not_met, missing, comment),
+                          **kw)
     return signed(api, answer) if expect == 200 and sign else answer
+
+
+def through_hearing(application_id, text="I disagree with the intended refusal.") -> bool:
+    """The preliminary hearing of a 2026 definition (docs/refusals.md): if the decision just taken opened it
+    (a refusal intended), the applicant answers through the action, and the officer's decision opens again.
+    False when no hearing is open (an approval, or a definition without one)."""
+    from applications.models import Application
+    from hearings import actions as hearings
+    from workflow.models import WorkTask
+
+    if not WorkTask.objects.filter(application_id=application_id, state=WorkTask.State.OPEN,
+                                   action_kind="answer_hearing").exists():
+        return False
+    hearings.answer(application_id, Application.objects.get(pk=application_id).applicant_user, text=text)
+    return True
 
 
 def sign_documents(api, app) -> list[str]:
@@ -291,6 +309,9 @@ def decide_as(world, officer, application_id, decision="approve", not_met=(), co
     service = Application.objects.get(pk=application_id).service
     app = actions.decide(application_id, officer, decision=decision, checklist=checklist(service, not_met),
                          comment=comment)
+    if through_hearing(application_id):  # a 2026 definition: the refusal was only intended
+        app = actions.decide(application_id, officer, decision=decision, checklist=checklist(service, not_met),
+                             comment=comment)
     sign_as(world, officer, application_id)
     return app
 

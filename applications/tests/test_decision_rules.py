@@ -120,7 +120,7 @@ def test_a_refusal_gives_its_reasons_and_the_answers_are_the_evidence(world):
     first = next(iter(checklist("S1")))
     refused = decide(officer, app, "refuse", not_met=[first], comment="  no premises ")
     assert refused["status"] == "refused"
-    (step,) = [e for e in officer.get(f"/applications/{app['id']}/history")
+    *_, step = [e for e in officer.get(f"/applications/{app['id']}/history")  # the decision after the hearing
                if e["kind"] == "step_done" and e["data"].get("decision")]
     assert step["data"]["decision"] == "refuse"
     assert step["data"]["checklist"] == checklist("S1", not_met=[first])

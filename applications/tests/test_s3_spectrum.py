@@ -27,7 +27,7 @@ from applications.tests.journeys import (
 
 def registered(w):
     app = portal_until_registered(w, w.api["person"], "S3", "assignment")
-    assert app["process_id"] == "S3_portal_2012" and app["number"].startswith("S3-")
+    assert app["process_id"] == "S3_portal_2026" and app["number"].startswith("S3-")
     assert app["provider_unit"] == "inspection-almaty-city" and app["region"] == "almaty-city"
     return app
 

@@ -26,7 +26,7 @@ from applications.tests.journeys import (
 def test_portal_step_9_permit_within_16_calendar_days_without_payment(world, sub_kind):
     api = world.api["person"]
     app = create(api, "S4", sub_kind)
-    assert app["process_id"] == "S4_portal_2012" and app["provider_unit"] == "inspection-almaty-city"
+    assert app["process_id"] == "S4_portal_2026" and app["provider_unit"] == "inspection-almaty-city"
     app = fill(api, app, "S4", sub_kind)
     assert open_kinds(app) == ["choose_certificate"]  # step 3 → 4: no payment
     app = sign(world, api, app)
@@ -76,7 +76,7 @@ def test_portal_step_8_refusal_after_the_inspections_check(world):
     assert app["refusal_details"] == ["device-conformity", "no certificate of conformity"]
     assert [d["kind"] for d in app["documents"]] == ["refusal"] and app["result_kind"] == ""
     assert_no_payment(api, app)
-    assert step_sequence(api, app) == ["1", "3", "4", "6", "7", "8"]
+    assert step_sequence(api, app) == ["1", "3", "4", "6", "7", "H1", "H2", "H3", "8"]  # the 2026 hearing
 
 
 def test_only_the_inspection_decides(world):

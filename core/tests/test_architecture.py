@@ -25,7 +25,7 @@ LAYERS = [
     ("interfaces", ["portal", "backoffice", "pscdesk", "api", "web", "elicense", "simulators", "ncalayer_signer",
                     "benchmarks", "manage", "conftest"]),
     ("service packages", ["services.s"]),  # services.s1 … (plugins: nothing imports them by name)
-    ("requests and results", ["applications", "documents", "registry", "spectrum", "numbering",
+    ("requests and results", ["applications", "hearings", "documents", "registry", "spectrum", "numbering",
                               "representation"]),
     ("service registry", ["services"]),
     ("outside systems and people", ["integrations", "accounts"]),

@@ -1,6 +1,7 @@
 """S1: the state licence (spec §7; appendix 4 of the 2012 regulation, the form "МЕМЛЕКЕТТІК ЛИЦЕНЗИЯ")
 and its appendix (the licensed sub-types)."""
 from documents.layouts import Field, Section, document
+from hearings.layouts import build as refusal
 from services.s1.forms import LicenceReissueForm
 
 TITLE = ("МЕМЛЕКЕТТІК ЛИЦЕНЗИЯ", "ГОСУДАРСТВЕННАЯ ЛИЦЕНЗИЯ")
@@ -63,4 +64,5 @@ def build(ctx):
     ])
 
 
-LAYOUTS = {"licence": build}
+# The reasoned refusal with its legal ground, hearing and appeal route (services/s1/refusals.py).
+LAYOUTS = {"licence": build, "refusal": refusal}

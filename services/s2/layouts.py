@@ -2,6 +2,7 @@
 order: the issuing body, ORDER, date, number and city, its subject, the legal basis, "БҰЙЫРАМЫН: /
 ПРИКАЗЫВАЮ:", numbered items, the signer's position and name."""
 from documents.layouts import Section, Text, document
+from hearings.layouts import build as refusal
 
 TITLE = ("БҰЙРЫҚ", "ПРИКАЗ")
 COMMAND = ("БҰЙЫРАМЫН:", "ПРИКАЗЫВАЮ:")
@@ -107,4 +108,5 @@ def build(ctx):
     )
 
 
-LAYOUTS = {"order": build}
+# The reasoned refusal with its legal ground, hearing and appeal route (services/s2/refusals.py).
+LAYOUTS = {"order": build, "refusal": refusal}

@@ -5,6 +5,7 @@ permitted, the place, the validity, the signer. Back: the technical particulars 
 the station's place and coordinates), the fee paid and the conditions of use."""
 from documents.context import NBSP
 from documents.layouts import Field, Section, document
+from hearings.layouts import build as refusal
 
 TITLE = ("РАДИОЖИІЛІК СПЕКТРІН ПАЙДАЛАНУҒА РҰҚСАТ", "РАЗРЕШЕНИЕ НА ИСПОЛЬЗОВАНИЕ РАДИОЧАСТОТНОГО СПЕКТРА")
 BACK = ("РҰҚСАТТЫҢ АРТҚЫ ЖАҒЫ: ТЕХНИКАЛЫҚ ДЕРЕКТЕР", "ОБОРОТНАЯ СТОРОНА РАЗРЕШЕНИЯ: ТЕХНИЧЕСКИЕ ДАННЫЕ")
@@ -78,4 +79,5 @@ def build(ctx):
     ])
 
 
-LAYOUTS = {"permit": build}
+# The reasoned refusal with its legal ground, hearing and appeal route (services/s3/refusals.py).
+LAYOUTS = {"permit": build, "refusal": refusal}

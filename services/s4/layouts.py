@@ -4,6 +4,7 @@ what is permitted, the place, the validity, the signer. Back: each device (type,
 and the conditions of use."""
 from documents.context import NBSP
 from documents.layouts import Field, Section, document
+from hearings.layouts import build as refusal
 from services.s3.layouts import CONDITION, front
 
 TITLE = ("РАДИОЭЛЕКТРОНДЫҚ ҚҰРАЛДАР МЕН ЖОҒАРЫ ЖИІЛІКТІ ҚҰРЫЛҒЫЛАРДЫ ПАЙДАЛАНУҒА РҰҚСАТ",
@@ -58,4 +59,5 @@ def build(ctx):
     ])
 
 
-LAYOUTS = {"permit": build}
+# The reasoned refusal with its legal ground, hearing and appeal route (services/s4/refusals.py).
+LAYOUTS = {"permit": build, "refusal": refusal}

@@ -258,6 +258,7 @@ GET    portal/requests/<int:application_id>/payment                         payi
 GET    portal/requests/<int:application_id>/sign                            signing      log  ok   404  log  log  log  log  log  log  log  log  log
 POST   portal/requests/<int:application_id>/survey                          issued       log  ok   404  log  log  log  log  log  log  log  log  log
 POST   portal/requests/<int:application_id>/withdrawal                      registered   log  ok   404  log  log  log  log  log  log  log  log  log
+POST   portal/requests/<int:application_id>/hearing                         registered   log  ok   404  log  log  log  log  log  log  log  log  log
 POST   portal/requests/<int:application_id>/copy                            issued       log  ok   404  log  log  log  log  log  log  log  log  log
 GET    portal/requests/<int:application_id>/attachments/<int:attachment_id> registered   log  ok   404  log  log  log  log  log  log  log  log  log
 GET    portal/inbox/                                                        -            log  ok   ok   log  log  log  log  log  log  log  log  log
@@ -277,6 +278,7 @@ GET    office/requests/                                                     -   
 GET    office/requests/new/                                                 -            log  log  log  ok   ok   ok   ok   ok   ok   ok   404  404
 GET    office/requests/<int:application_id>/                                registered   log  log  log  404  ok   404  404  404  404  404  404  ok
 POST   office/requests/<int:application_id>/act                             registered   log  log  log  404  ok   404  404  404  404  404  404  ok
+POST   office/requests/<int:application_id>/hearing-close                   registered   log  log  log  404  ok   404  404  404  404  404  404  ok
 GET    office/requests/<int:application_id>/enter                           staff        log  log  log  404  ok   404  404  404  404  404  404  ok
 GET    office/requests/<int:application_id>/scans                           staff_scans  log  log  log  404  ok   404  404  404  404  404  404  ok
 GET    office/requests/<int:application_id>/attachments/<int:attachment_id> registered   log  log  log  404  ok   404  404  404  404  404  404  ok

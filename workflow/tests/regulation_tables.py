@@ -243,7 +243,37 @@ S2_PSC_2015 = [
     *_office("1", "2", "3", "4", "5", "6"),
 ]
 
+
+
+def _with_hearing(rows, provider):
+    """A 2012 portal table with the preliminary hearing before a refusal on the substance (the 2026 versions,
+    docs/refusals.md; Administrative Procedural Code, art. 73): the check's refusal branch goes to the notice
+    (H1), the applicant's answer (H2) and the decision after it (H3), which refuses or lets the request pass."""
+    out = []
+    for row in rows:
+        step, actor, action, ends, norm, next_ = row
+        if next_.endswith(" if it passes") and " if the qualification check fails; " in next_:
+            refusal, passes = next_.split(" if the qualification check fails; ")
+            passes = passes.removesuffix(" if it passes")
+            out.append((step, actor, action, ends, norm, f"H1 if a refusal is intended; {passes} if it passes"))
+            out += [
+                ("H1", ELICENSING, "Notify the applicant of the intended refusal, its ground and the term to answer",
+                 "notice of the intended refusal", NONE, "H2"),
+                ("H2", APPLICANT, "State a position on the intended refusal",
+                 "the applicant's position, or none within the term", NONE, "H3"),
+                ("H3", provider, "Decide after the hearing, taking the applicant's position into account",
+                 "decision: approve or refuse", NONE,
+                 f"{refusal} if refused after the hearing; {passes} if approved after the hearing"),
+            ]
+        else:
+            out.append(row)
+    return out
+
+
 TABLES = {
+    ("S1", "portal", "2026"): _with_hearing(S1_PORTAL_2012, COMMITTEE),
+    ("S3", "portal", "2026"): _with_hearing(S3_PORTAL_2012, INSPECTION),
+    ("S4", "portal", "2026"): _with_hearing(S4_PORTAL_2012, INSPECTION),
     ("S1", "portal", "2012"): S1_PORTAL_2012,
     ("S1", "staff", "2012"): S1_STAFF_2012,
     ("S2", "portal", "2012"): S2_PORTAL_2012,
@@ -264,6 +294,9 @@ _SIGNATURE_WHY = ("the system also verifies the signature over the request's byt
                   "ends in the same 'EDS not confirmed' refusal")
 DEVIATIONS = {
     ("S1", "portal", "2012"): {("8", "next"): (SIGNATURE.format(7, 9), _SIGNATURE_WHY)},
+    ("S1", "portal", "2026"): {("8", "next"): (SIGNATURE.format(7, 9), _SIGNATURE_WHY)},
+    ("S3", "portal", "2026"): {("6", "next"): (SIGNATURE.format(5, 7), _SIGNATURE_WHY)},
+    ("S4", "portal", "2026"): {("6", "next"): (SIGNATURE.format(5, 7), _SIGNATURE_WHY)},
     ("S2", "portal", "2012"): {("6", "next"): (SIGNATURE.format(5, 7), _SIGNATURE_WHY)},
     ("S3", "portal", "2012"): {("6", "next"): (SIGNATURE.format(5, 7), _SIGNATURE_WHY)},
     ("S4", "portal", "2012"): {("6", "next"): (SIGNATURE.format(5, 7), _SIGNATURE_WHY)},

@@ -37,6 +37,8 @@ EXPECTED_FILES = {
     "S2/portal-2015.bpmn", "S2/staff-2015.bpmn", "S2/psc-2015.bpmn",
     "S3/portal-2012.bpmn", "S3/staff-2012.bpmn",
     "S4/portal-2012.bpmn", "S4/staff-2012.bpmn",
+    # the hearing before a refusal on the substance (docs/refusals.md)
+    "S1/portal-2026.bpmn", "S3/portal-2026.bpmn", "S4/portal-2026.bpmn",
 }
 
 
@@ -165,7 +167,7 @@ def test_process_metadata(bpmn):
     assert meta["regulation"]
     assert NORM_RE.match(meta["deadline"]) and meta["deadline"] != "—"
     expected_deadline = {"S1": "15 calendar days", "S2": "30 calendar days", "S3": "60 calendar days",
-                         "S4": "16 calendar days"}[service] if version == "2012" else "29 working days"
+                         "S4": "16 calendar days"}[service] if version in ("2012", "2026") else "29 working days"
     assert meta["deadline"] == expected_deadline
     assert meta.get("refusal_deadline") == ("2 working days" if version == "2015" else None)
 
@@ -368,6 +370,8 @@ OUTCOMES = {
     "issue_receipt": lambda fail, p: {"kind": p["kind"]},
     "refuse": lambda fail, p: {"reason": p["reason"]},
     "issue_result": lambda fail, p: {"kind": p["kind"]},
+    "notify_intended_refusal": lambda fail, p: {"hearing": 1, "ground": p["ground"]},
+    "record_hearing_outcome": lambda fail, p: {"recorded": True, "answered": True},
 }
 COMPLETIONS = {
     "fill": lambda fail: {"form_complete": True},
@@ -384,6 +388,7 @@ COMPLETIONS = {
     "assign_unit": lambda fail: {},
     "assign_executor": lambda fail: {"executor_id": 1},
     "sign_result": lambda fail: {},
+    "answer_hearing": lambda fail: {"hearing_answered": True},
 }
 CHECK_OF = {"check_authorisation": "auth", "check_payment": "payment", "check_certificate": "certificate",
             "verify_signature": "signature", "lookup_registry": "registry", "decide": "decision",
