@@ -44,17 +44,17 @@ def _get(request, application_id) -> Application:
 
 
 def _registry_rows(data: dict) -> list[tuple[str, str]]:
-    labels = {
-        "iin": _("IIN"), "bin": _("BIN"), "last_name": _("surname"), "first_name": _("given name"),
-        "patronymic": _("patronymic"), "birth_date": _("date of birth"), "status": _("status in the registry"),
-        "name": _("name"), "legal_form": _("legal form"), "address": _("address"), "head_iin": _("head's IIN"),
-        "head_name": _("head"), "registered_on": _("registered on"), "oked": _("activity code (OKED)"),
-    }
+    """The registry's answer as a person reads it: each field's name and its value's label, dates dd.mm.yyyy
+    (integrations.labels); a field the labels do not know is not shown (it would be a code)."""
+    from integrations.labels import REGISTRY_FIELDS, REGISTRY_VALUES
+    from web.templatetags.web_tags import day
+
     rows = []
     for key, value in (data or {}).items():
-        if isinstance(value, (dict, list)):
+        if isinstance(value, (dict, list)) or key not in REGISTRY_FIELDS or value in (None, ""):
             continue
-        rows.append((labels.get(key, key.replace("_", " ")), value))
+        value = REGISTRY_VALUES.get(key, {}).get(value, value)
+        rows.append((REGISTRY_FIELDS[key], day(value) if isinstance(value, str) else value))
     return rows
 
 

@@ -26,7 +26,7 @@ def test_a_superseded_originals_page_in_the_browser(chromium, web, world, lang, 
     visitor = Visitor(chromium, web.url, lang)
     visitor.goto(f"/verify/{original}/", shot="verify-superseded")
     text = visitor.page.inner_text("main")
-    on = timezone.localdate().isoformat()
+    on = timezone.localdate().strftime("%d.%m.%Y")  # as the page writes a date
     assert new in text and on in text, text
     if verdict:
         assert verdict in text and superseded.format(new=new, on=on) in text, text

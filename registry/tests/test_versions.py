@@ -95,10 +95,11 @@ def test_after_a_reissue_the_originals_qr_page_says_superseded_and_so_does_an_ol
     reissue = act(officer, number, "reissue", reason="смена наименования", name="ТОО «Новое»").json()
     new = reissue["documents"][-1]["number"]
     today = timezone.localdate().isoformat()
+    shown = timezone.localdate().strftime("%d.%m.%Y")  # pages show dd.mm.yyyy (the JSON keeps ISO dates)
 
     page = public.get(path).content.decode()
     assert verdict(page) == "НЕ АКТУАЛЬНАЯ ВЕРСИЯ"
-    assert f"заменён документом {new} от {today}" in page and f'href="/verify/{new}/"' in page
+    assert f"заменён документом {new} от {shown}" in page and f'href="/verify/{new}/"' in page
     check = public.get(f"/verify/{number}.json").json()
     assert (check["valid"], check["document_current"], check["superseded_by"], check["superseded_on"]) == (
         False, False, new, today)
@@ -208,13 +209,14 @@ def test_a_terminated_licence_shows_since_when_and_why(world):
     _app, number = licence(world)
     act(world.api["committee_officer"], number, "terminate", reason="заявление лицензиата")
     today = timezone.localdate().isoformat()
+    shown = timezone.localdate().strftime("%d.%m.%Y")  # as the pages write it
     public = Client(HTTP_ACCEPT_LANGUAGE="ru")
     check = public.get(f"/verify/{number}.json").json()["record"]
     assert (check["status"], check["terminated_on"], check["status_since"], check["status_reason"]) == (
         "terminated", today, today, "заявление лицензиата")
     for path in (f"/verify/{number}/", f"/registry/{number}/"):
         page = public.get(path).content.decode()
-        assert f"прекращена {today}" in page and f"с {today}: заявление лицензиата" in page, path
+        assert f"прекращена {shown}" in page and f"с {shown}: заявление лицензиата" in page, path
         assert "no end date" not in page
     (row,) = [r for r in public.get("/registry/export.csv").content.decode("utf-8-sig").splitlines()
               if r.startswith(number + ",")]
