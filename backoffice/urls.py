@@ -4,6 +4,7 @@ from backoffice import views
 from hearings import views as hearings
 from backoffice.views import admin as admin_views
 from backoffice.views import indicators as indicator_views
+from backoffice.views import representation as powers
 
 app_name = "backoffice"
 urlpatterns = [
@@ -23,6 +24,10 @@ urlpatterns = [
     path("requests/<int:application_id>/documents/<str:number>/to-sign", views.document_to_sign,
          name="document-to-sign"),
     path("indicators/", indicator_views.indicators, name="indicators"),
+    path("powers-of-attorney/", powers.powers, name="powers"),
+    path("powers-of-attorney/new", powers.power_new, name="power-new"),
+    path("powers-of-attorney/<int:poa_id>/revocation", powers.power_revoke, name="power-revoke"),
+    path("powers-of-attorney/<int:poa_id>/scan", powers.power_scan, name="power-scan"),
     path("admin/", admin_views.home, name="admin"),
     path("admin/users/", admin_views.users, name="admin-users"),
     path("admin/users/new/", admin_views.user_new, name="admin-user-new"),

@@ -29,7 +29,8 @@ from representation.errors import (
 )
 from representation.models import PowerOfAttorney
 
-STAFF_KINDS = (User.Kind.OFFICER, User.Kind.ADMINISTRATOR)
+# The provider's officers, the PSC's operators (a representative comes with the paper documents) and administrators.
+STAFF_KINDS = (User.Kind.OFFICER, User.Kind.PSC_OPERATOR, User.Kind.ADMINISTRATOR)
 
 
 def _digits(value, parse, field) -> str:

@@ -296,6 +296,12 @@ GET    office/admin/trust/                                                  -   
 POST   office/admin/fees/payment-terms/                                     -            log  log  log  404  404  404  404  404  404  404  404  ok
 # The indicators: every member of staff (the PSC operator too, though the desk does not link them).
 GET    office/indicators/                                                   -            log  log  log  ok   ok   ok   ok   ok   ok   ok   ok   ok
+# Powers of attorney: every staff member records one from a paper request (the PSC's operator too), finds and revokes.
+GET    office/powers-of-attorney/                                           -            log  log  log  ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET    office/powers-of-attorney/new                                        -            log  log  log  ok   ok   ok   ok   ok   ok   ok   ok   ok
+POST   office/powers-of-attorney/new                                        -            log  log  log  ok   ok   ok   ok   ok   ok   ok   ok   ok
+POST   office/powers-of-attorney/<int:poa_id>/revocation                    poa          log  log  log  ok   ok   ok   ok   ok   ok   ok   ok   ok
+GET    office/powers-of-attorney/<int:poa_id>/scan                          poa          log  log  log  ok   ok   ok   ok   ok   ok   ok   ok   ok
 # The PSC desk: PSC operators (and the superuser); other users 404. Booking a slot: applicants.
 GET    psc/                                                                 -            log  404  404  404  404  404  404  404  404  404  ok   ok
 POST   psc/tickets/issue                                                    -            log  404  404  404  404  404  404  404  404  404  ok   ok
