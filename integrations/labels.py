@@ -22,8 +22,8 @@ OPERATIONS = {
 }
 
 DIRECTIONS = {
-    "out": pgettext_lazy("exchange", "we called"),
-    "in": pgettext_lazy("exchange", "the system called us"),
+    "out": _("we called"),
+    "in": _("the system called us"),
 }
 
 EXCHANGE = {"system": SYSTEMS, "operation": OPERATIONS, "direction": DIRECTIONS}

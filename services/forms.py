@@ -4,7 +4,7 @@ localised."""
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from services.models import Region
@@ -34,10 +34,23 @@ class ListField(forms.Field):
         for index, item in enumerate(value, start=1):
             form = self.item_form(item if isinstance(item, dict) else {})
             if not form.is_valid():
-                messages = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
-                raise ValidationError(_("Item %(n)d: %(errors)s"), code="item_invalid", params={"n": index, "errors": messages})
+                raise ValidationError(_("Item %(n)d: %(errors)s"), code="item_invalid",
+                                      params={"n": index, "errors": item_errors(form)})
             cleaned.append(form.cleaned_data)
         return cleaned
+
+
+def item_errors(form) -> str:
+    """A row's errors as a person reads them: each field named by its label (as the form shows it), the row's
+    own errors (``__all__``) without a name: "upper edge, MHz: Enter a number.; the band's edges are reversed"."""
+    parts = []
+    for name, messages in form.errors.items():
+        text = " ".join(str(m) for m in messages)
+        if name == NON_FIELD_ERRORS or name not in form.fields:
+            parts.append(text)
+        else:
+            parts.append(f"{form.fields[name].label or name}: {text}")
+    return "; ".join(parts)
 
 
 class RequestForm(forms.Form):
@@ -75,3 +88,15 @@ class DecimalField(forms.DecimalField):
                 value = value.replace(",", ".")
         return super().to_python(value)
 
+
+
+class IntegerField(forms.IntegerField):
+    """A whole number with its digit groups apart, as people write it: "21 625", "1\u00a0000" (the spaces of
+    DecimalField), as well as "21625"."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip()
+            for space in DecimalField.SPACES:
+                value = value.replace(space, "")
+        return super().to_python(value)

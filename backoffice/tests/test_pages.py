@@ -302,7 +302,7 @@ def test_admin_edits_roles_overrides_and_fees(world, admin_client):
     assert is_working_day(saturday)
     admin_client.post("/office/admin/calendar/", {"delete": WorkingDayOverride.objects.get(date=saturday).pk})
     assert not is_working_day(saturday)
-    admin_client.post("/office/admin/fees/", {"service_kind": "S1:issue", "amount_kzt": "12345", "valid_from": "2030-01-01"})
+    admin_client.post("/office/admin/fees/", {"service_kind": "S1:issue", "amount_kzt": "12 345", "valid_from": "2030-01-01"})  # as typed
     assert Fee.objects.filter(amount_kzt=12345, service="S1", sub_kind="issue", is_demo_value=False).exists()
     assert "12\u00a0345" in page(admin_client, "/office/admin/fees/")  # digit groups apart
 

@@ -21,6 +21,7 @@ from accounts.models import User
 from backoffice.views.access import OFFICE_LANES, admin_required
 from core.errors import DomainError
 from services import registry
+from services.forms import IntegerField
 from services.models import Fee, PaymentTerm, ProviderUnit
 from workdays.models import WorkingDayOverride
 
@@ -169,7 +170,7 @@ def _sub_kind_label(service_code: str, sub_kind: str):
 
 class FeeForm(forms.Form):
     service_kind = forms.ChoiceField(label=gettext_lazy("Service and sub-kind"), choices=_sub_kind_choices)
-    amount_kzt = forms.IntegerField(label=gettext_lazy("Amount, tenge"), min_value=0)
+    amount_kzt = IntegerField(label=gettext_lazy("Amount, tenge"), min_value=0)  # "21 625" as well as "21625"
     valid_from = forms.DateField(label=gettext_lazy("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
     valid_to = forms.DateField(label=gettext_lazy("Valid to (empty: open-ended)"), required=False,
                                widget=forms.DateInput(attrs={"type": "date"}))
