@@ -348,7 +348,7 @@ def add_attachment(application_id, actor, *, document_code: str, uploaded, is_sc
     content = inspected.content
     with transaction.atomic():
         app = _locked(application_id)
-        task = _filling_task(app) if not is_scan else engine.open_task(app, "attach_scans")
+        task = _filling_task(app) if not is_scan else _scanning_task(app)
         if not may_complete(actor, app, task):
             raise engine.NotAllowed()
         if not RequiredDocument.objects.filter(service=app.service, code=document_code).exists():
@@ -361,6 +361,16 @@ def add_attachment(application_id, actor, *, document_code: str, uploaded, is_sc
         attachment.file.save(digest, ContentFile(content), save=False)
         attachment.save()
     return attachment
+
+
+def _scanning_task(app) -> WorkTask:
+    """The step at which paper documents are scanned: the staff channel's P6, or the office clerk's registration
+    of an application received from the PSC (2015, step 1: "make its electronic copy")."""
+    task = WorkTask.objects.filter(application=app, state=WorkTask.State.OPEN,
+                                   action_kind__in=("attach_scans", "register_incoming")).first()
+    if task is None:
+        raise engine.StepNotOpen()
+    return task
 
 
 def _missing_documents(app, presented: set[str]) -> list[str]:
@@ -790,13 +800,17 @@ def attach_scans(application_id, actor, *, documents_presented: list[str]) -> Ap
         missing = _missing_documents(app, presented)
         if missing:
             raise InvalidInput(_("Required documents are missing."), code="documents_missing", documents=missing)
+        from integrations.paper_payments import require_confirmed
+
+        require_confirmed(app)  # a paid service's fee, confirmed with the gateway (S1, S3 from paper)
         freeze_revision(app)
         return {"scans_attached": True, "documents_presented": sorted(presented)}
     return _complete(application_id, actor, "attach_scans", before=before)
 
 
 def decide(application_id, actor, *, decision: str, checklist: dict[str, str] | None = None,
-           documents_missing: list[str] | None = None, comment: str = "") -> Application:
+           documents_missing: list[str] | None = None, comment: str = "",
+           order_draft: dict | None = None) -> Application:
     """The qualification check (C4/C3) or the 2015 executor's review: approve, or refuse with reasons.
 
     The officer answers every requirement of the service's checklist (``services.QualificationRequirement``)
@@ -809,6 +823,8 @@ def decide(application_id, actor, *, decision: str, checklist: dict[str, str] | 
     answers = dict(checklist or {})
     missing = sorted(set(documents_missing or []))
     comment = comment.strip() if isinstance(comment, str) else ""
+
+    from applications import office_chain
 
     def before(app, task, context):
         office_documents.require_chosen_certificate(actor)  # after the step and the actor's right are checked
@@ -834,15 +850,26 @@ def decide(application_id, actor, *, decision: str, checklist: dict[str, str] | 
         if decision == "approve" and (failed or missing):
             raise InvalidInput(_("Items are marked as not met: refuse with these reasons, or correct the checklist."),
                                code="checklist_failed", items=failed, documents=missing)
-        if decision == "approve":
+        if decision == "approve" and not office_chain.drafts_order(app, task):  # a draft is checked below
             _refuse_unless_service_allows(app, dict(app.form_data or {}))  # e.g. a covering permit ended meanwhile
         if decision == "refuse" and not (failed or missing or comment):
             raise InvalidInput(_("A refusal must give its reasons: mark the items not met or write the reason."),
                                code="reasons_required")
         reasons = failed + [f"missing:{code}" for code in missing] + ([comment] if comment else [])
+        drafted = {}
+        if decision == "approve" and office_chain.drafts_order(app, task):
+            # 2015 step 5: the order's content as the executor drafts it (the request's form when not given),
+            # validated as the request's form is; the head sees it before signing (sign_result).
+            draft = dict(app.form_data or {}) if order_draft is None else dict(order_draft)
+            form = registry.get(app.service).form(app.sub_kind, draft)
+            if not form.is_valid():
+                raise InvalidInput(_("The draft order has errors."), code="order_draft_invalid",
+                                   fields=form.errors.get_json_data())
+            drafted = {"order_draft": form.cleaned_json()}
+            _refuse_unless_service_allows(app, drafted["order_draft"])  # e.g. a block the numbering plan has not
         return {"decision": decision, "refusal_reasons": reasons if decision == "refuse" else [],
                 "checklist": {code: answers[code] for code in requirements}, "documents_missing": missing,
-                "comment": comment}
+                "comment": comment, **drafted}
     return _complete(application_id, actor, "decide", before=before)
 
 
@@ -870,6 +897,7 @@ def register_incoming(application_id, actor) -> Application:
     task = engine.open_task(app, "register_incoming")
     if not may_complete(actor, app, task):
         raise engine.NotAllowed()
+    _require_application_scan(app)
     try:
         with about(app):
             registration = adapters.documents().register_incoming(
@@ -880,32 +908,72 @@ def register_incoming(application_id, actor) -> Application:
     except AdapterUnavailable as exc:
         raise OutsideSystemUnavailable(system=exc.system) from None
     return _complete(application_id, actor, "register_incoming", {
-        "incoming_number": registration.number, "incoming_registered_at": registration.registered_at.isoformat()})
+        "incoming_number": registration.number, "incoming_registered_at": registration.registered_at.isoformat()},
+        before=lambda app, task, context: _require_application_scan(app))
+
+
+def _require_application_scan(app) -> None:
+    """2015 step 1: the clerk makes the electronic copy of the paper application received from the PSC (a scan
+    attached at this step, ``add_attachment(..., is_scan=True)``) before registering it: the executor works from it."""
+    if not app.attachments.filter(is_scan=True, document_code="application").exists():
+        raise InvalidInput(_("Attach the scan of the paper application before registering it."),
+                           code="application_scan_missing")
 
 
 def put_on_portal(application_id, actor) -> Application:
     return _complete(application_id, actor, "put_on_portal")
 
 
-def assign_unit(application_id, actor) -> Application:
-    return _complete(application_id, actor, "assign_unit")
+def assign_unit(application_id, actor, *, unit_id: int | None = None) -> Application:
+    """2015 step 3: the head assigns the application to a structural unit (applications.office_chain.units).
+    Without ``unit_id`` (an API client of before) the unit is the only one there is, else the choice is asked."""
+    from applications import office_chain
+
+    def before(app, task, context):
+        candidates = list(office_chain.units(app))
+        if unit_id is None and len(candidates) == 1:
+            return {"unit_id": candidates[0].pk}
+        unit = next((u for u in candidates if u.pk == unit_id), None)
+        if unit is None:
+            raise InvalidInput(_("Choose the structural unit: one of the provider's units with a head of unit."),
+                               code="unit_invalid")
+        return {"unit_id": unit.pk}
+    return _complete(application_id, actor, "assign_unit", before=before)
 
 
 def assign_executor(application_id, actor, *, executor_id: int) -> Application:
-    from accounts.models import User
+    """2015 step 4: the unit head picks the responsible executor among the chosen unit's executors."""
+    from applications import office_chain
 
     def before(app, task, context):
-        executor = User.objects.filter(pk=executor_id, provider_unit_id=app.provider_unit_id, groups__name="executor").first()
+        executor = office_chain.executors(app).filter(pk=executor_id).first()
         if executor is None:
             raise InvalidInput(_("The executor must be an executor of the provider unit."), code="executor_invalid")
         return {"executor_id": executor.pk}
     return _complete(application_id, actor, "assign_executor", before=before)
 
 
-def sign_result(application_id, actor) -> Application:
-    """2015 step 6: the head signs the result the executor drafted, with the certificate chosen in this log-in."""
+class DraftChanged(DomainError):
+    code = "order_draft_changed"
+    status = 409
+    default_message = _("The draft order is not the one you were shown: reload the request and read the draft again.")
+
+
+def sign_result(application_id, actor, *, draft_sha256: str = "") -> Application:
+    """2015 step 6: the head signs the result the executor drafted, with the certificate chosen in this log-in.
+    The back office's form sends the digest of the draft the head was shown (``office_chain.digest``): another
+    draft is refused. A drafted order is issued from the draft: it becomes the request's revision decided on."""
+    from applications import office_chain
+
     def before(app, task, context):
         office_documents.require_chosen_certificate(actor)  # after the step and the actor's right are checked
+        draft = office_chain.order_draft(app)
+        if draft_sha256 and draft_sha256 != office_chain.digest(draft):
+            raise DraftChanged()
+        if draft is not None and draft != app.form_data:
+            app.form_data = draft
+            app.save(update_fields=["form_data"])
+            freeze_revision(app)
     return _complete(application_id, actor, "sign_result", before=before)
 
 

@@ -393,6 +393,10 @@ def test_psc_receipt_then_office_steps_1_to_6(world, decision):
         world.api[name].post(f"/applications/{app['id']}/incoming-registration", expect=403)
     clerk = world.api["clerk"]
     assert [t["action_kind"] for t in clerk.get("/applications/queue")] == ["register_incoming"]
+    # the clerk makes the electronic copy of the paper application first: without it, nothing is registered
+    refused = clerk._call("post", f"/applications/{app['id']}/incoming-registration", expect=422).json()
+    assert refused["code"] == "application_scan_missing", refused
+    clerk.upload(app["id"], "application", is_scan=True)
     app = clerk.post(f"/applications/{app['id']}/incoming-registration")
     assert app["status"] == "registered" and app["number"].startswith("S2-")
     assert_deadline(app, 29, "working")
@@ -422,6 +426,7 @@ def test_psc_receipt_then_office_steps_1_to_6(world, decision):
 
 def test_psc_executor_decision_only_by_the_assigned_executor(world):
     app = psc_intake(world, "assign", DOCUMENTS[("S2", "assign")])
+    world.api["clerk"].upload(app["id"], "application", is_scan=True)
     app = world.api["clerk"].post(f"/applications/{app['id']}/incoming-registration")
     app = world.api["executor"].post(f"/applications/{app['id']}/put-on-portal")
     second = other_executor(world)

@@ -161,6 +161,11 @@ def test_s2_at_the_psc_desk_then_clerk_head_unit_head_executor_head(chromium, we
                              (w.executor, "approve", "office-8-executor"), (w.head, "sign_result", "")):
         person = _staff(chromium, web, lang, user)
         person.open_request(app.pk, shot=shot)
+        if step == "register_incoming":  # the paper application's electronic copy, attached as it is registered
+            person.page.set_input_files("#scan", files=[{"name": "application.pdf", "mimeType": "application/pdf",
+                                                         "buffer": PDF}])
+        if step == "assign_unit":
+            person.page.select_option("#unit_id", str(app.provider_unit_id))
         if step == "assign_executor":
             person.page.select_option("#executor_id", str(w.executor.pk))
         if step == "approve":
@@ -194,6 +199,14 @@ def test_paper_s1_application_entered_by_an_officer(chromium, web, world, lang):
         officer.page.select_option("#document_code", code)
         officer.page.set_input_files("#file", files=[{"name": f"{code}.pdf", "mimeType": "application/pdf", "buffer": PDF}])
         officer.act("attach")
+    # S1 is paid: the fee the applicant paid at a bank is confirmed with the payment gateway (payer, reference)
+    from applications.tests.journeys import pay_at_bank
+
+    paid = pay_at_bank("S1", "issue", PERSON["iin"])
+    assert officer.page.input_value("#payer") == PERSON["iin"]
+    officer.page.fill("#payment_reference", paid["reference"])
+    officer.act("confirm_payment")
+    assert paid["reference"] in officer.page.inner_text("main")
     for code in DOCUMENTS[("S1", "issue")]:
         officer.page.check(f"input[name=presented][value={code}]")
     officer.shot("office-11-scans")

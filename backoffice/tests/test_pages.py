@@ -243,15 +243,18 @@ def test_2015_office_steps_as_buttons_for_whoever_holds_the_step(world):
     assert "Your step" not in page(head, f"/office/requests/{app.pk}/")
     head.post(url, {"action": "register_incoming"})  # not the head's step
     assert Application.objects.get(pk=app.pk).status == "draft"
-    clerk.post(url, {"action": "register_incoming"})
+    clerk.post(url, {"action": "register_incoming", "scan": SimpleUploadedFile("scan.pdf", PDF, "application/pdf")})
     assert Application.objects.get(pk=app.pk).status == "registered"
     executor.post(url, {"action": "put_on_portal"})
-    head.post(url, {"action": "assign_unit"})
+    head.post(url, {"action": "assign_unit", "unit_id": app.provider_unit_id})
     assert w.executor.get_full_name() in page(unit_head, f"/office/requests/{app.pk}/")
     unit_head.post(url, {"action": "assign_executor", "executor_id": w.executor.pk})
     executor.post(url, {"action": "approve", "req-plan-conformity": "met"})
     assert Application.objects.get(pk=app.pk).tasks.get(state="open").action_kind == "sign_result"
-    head.post(url, {"action": "sign_result"})
+    import re
+
+    digest = re.search(r'name="draft_sha256" value="([0-9a-f]{64})"', page(head, f"/office/requests/{app.pk}/")).group(1)
+    head.post(url, {"action": "sign_result", "draft_sha256": digest})  # the draft order the head was shown
     done = Application.objects.get(pk=app.pk)
     assert done.status == "completed" and done.result_kind == "order"
 

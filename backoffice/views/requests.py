@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
-from applications import actions
+from applications import actions, office_chain
 from applications.models import Application, Attachment
 from applications.queries import visible
 from applications.signing import reverify, signed_signature
@@ -91,8 +90,19 @@ def _history(app) -> list[dict]:
 
 
 def _executors(app):
-    return User.objects.filter(provider_unit_id=app.provider_unit_id, groups__name="executor",
-                               is_active=True).order_by("last_name", "username")
+    return office_chain.executors(app)
+
+
+def _draft_preview(app, draft) -> dict:
+    """The draft order as the head reads it before signing: what the order will say (the executor's draft, or
+    the request's form for a request drafted before drafts were recorded)."""
+    service = registry.get(app.service)
+    form_class = service.sub_kind(app.sub_kind).form
+    return {"title": service.title, "sub_kind": service.sub_kind_label(app.sub_kind), "number": app.number,
+            "applicant": app.applicant_name or app.applicant_bin or app.applicant_iin,
+            "applicant_id": app.applicant_bin or app.applicant_iin,
+            "fields": describe(form_class, draft if draft is not None else app.form_data),
+            "drafted": draft is not None}
 
 
 def _action_panels(request, app, open_tasks) -> list[dict]:
@@ -109,8 +119,19 @@ def _action_panels(request, app, open_tasks) -> list[dict]:
             panel["documents"] = [{"code": d.code, "name": localized(d, "name")}
                                   for d in RequiredDocument.objects.filter(service=app.service, sub_kind__in=["", app.sub_kind])
                                   .order_by("id")]
+            if office_chain.drafts_order(app, t):  # 2015 S2: the executor drafts the order's content
+                form_class = registry.get(app.service).sub_kind(app.sub_kind).form
+                panel["draft_fields"] = describe(form_class, office_chain.order_draft(app) or app.form_data)
         elif t.action_kind == "assign_executor":
             panel["executors"] = _executors(app)
+        elif t.action_kind == "assign_unit":
+            panel["units"] = [{"pk": u.pk, "name": localized(u, "name")} for u in office_chain.units(app)]
+        elif t.action_kind == "sign_result":
+            draft = office_chain.order_draft(app)
+            panel["draft_sha256"] = office_chain.digest(draft)
+            panel["draft"] = _draft_preview(app, draft)
+        elif t.action_kind == "register_incoming":
+            panel["scans"] = list(app.attachments.filter(is_scan=True).order_by("uploaded_at"))
         panels.append(panel)
     return panels
 
@@ -267,11 +288,18 @@ def act(request, application_id):
         if kind == "approve" or kind == "refuse":
             _decide(request, app, kind)
         elif kind == "register_incoming":
+            if request.FILES.get("scan") is not None:  # the paper application's electronic copy, then registered
+                actions.add_attachment(app.pk, user, document_code="application", uploaded=request.FILES["scan"],
+                                       is_scan=True)
             actions.register_incoming(app.pk, user)
         elif kind == "put_on_portal":
             actions.put_on_portal(app.pk, user)
         elif kind == "assign_unit":
-            actions.assign_unit(app.pk, user)
+            try:
+                unit_id = int(request.POST.get("unit_id", ""))
+            except ValueError:
+                unit_id = 0
+            actions.assign_unit(app.pk, user, unit_id=unit_id)
         elif kind == "assign_executor":
             try:
                 executor_id = int(request.POST.get("executor_id", ""))
@@ -279,7 +307,7 @@ def act(request, application_id):
                 executor_id = 0
             actions.assign_executor(app.pk, user, executor_id=executor_id)
         elif kind == "sign_result":
-            actions.sign_result(app.pk, user)
+            actions.sign_result(app.pk, user, draft_sha256=request.POST.get("draft_sha256", "") or "-")
         else:
             raise Http404
     except engine.StepNotOpen as err:
@@ -296,5 +324,11 @@ def _decide(request, app, kind):
     missing, a comment; the action (applications.actions.decide) holds every rule of it."""
     requirements = QualificationRequirement.objects.filter(service=app.service).values_list("code", flat=True)
     checklist = {code: request.POST[f"req-{code}"] for code in requirements if request.POST.get(f"req-{code}")}
+    draft = None
+    if request.POST.get("order_draft") == "1":  # 2015 S2: the order's content as the executor drafted it
+        from portal.formfields import from_post
+
+        draft = from_post(registry.get(app.service).sub_kind(app.sub_kind).form, request.POST)
     actions.decide(app.pk, request.user, decision=kind, checklist=checklist,
-                   documents_missing=request.POST.getlist("missing"), comment=request.POST.get("comment", ""))
+                   documents_missing=request.POST.getlist("missing"), comment=request.POST.get("comment", ""),
+                   order_draft=draft)

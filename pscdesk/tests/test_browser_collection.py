@@ -18,6 +18,7 @@ LANGS = ["kk", "ru"] if SCREENSHOTS else ["ru"]
 
 def _decided_psc_request(world) -> dict:
     app = psc_intake(world, "allocate", DOCUMENTS[("S2", "allocate")])
+    world.api["clerk"].upload(app["id"], "application", is_scan=True)  # the paper application's scan
     app = world.api["clerk"].post(f"/applications/{app['id']}/incoming-registration")
     app = world.api["executor"].post(f"/applications/{app['id']}/put-on-portal")
     return office_decides(world, office_until_decision(world, app), "approve")

@@ -14,6 +14,7 @@ from workflow.models import Event
 def decided(world):
     """A PSC request of the person (IIN only), through the provider's office steps to a signed order."""
     app = psc_intake(world, "allocate", DOCUMENTS[("S2", "allocate")])
+    world.api["clerk"].upload(app["id"], "application", is_scan=True)  # the paper application's scan
     app = world.api["clerk"].post(f"/applications/{app['id']}/incoming-registration")
     app = world.api["executor"].post(f"/applications/{app['id']}/put-on-portal")
     app = office_decides(world, office_until_decision(world, app), "approve")

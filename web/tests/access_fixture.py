@@ -169,12 +169,15 @@ def _psc_requests(w, s):
                                    {"data": FORMS[("S2", "assign")], "version": app["form_version"]}))
     app = create(psc, "S2", "assign", channel="psc")
     app = psc.put(f"/applications/{app['id']}/form", {"data": FORMS[("S2", "assign")], "version": app["form_version"]})
-    s["psc_incoming"] = _app(psc.post(f"/applications/{app['id']}/intake",
-                                      {"iin": PERSON["iin"], "documents_presented": DOCUMENTS[("S2", "assign")]}))
+    app = psc.post(f"/applications/{app['id']}/intake",
+                   {"iin": PERSON["iin"], "documents_presented": DOCUMENTS[("S2", "assign")]})
+    w.api["clerk"].upload(app["id"], "application", is_scan=True)  # the clerk's scan of the paper application
+    s["psc_incoming"] = _app(app)
     app = create(psc, "S2", "assign", channel="psc")
     app = psc.put(f"/applications/{app['id']}/form", {"data": FORMS[("S2", "assign")], "version": app["form_version"]})
     app = psc.post(f"/applications/{app['id']}/intake",
                    {"iin": PERSON["iin"], "documents_presented": DOCUMENTS[("S2", "assign")]})
+    w.api["clerk"].upload(app["id"], "application", is_scan=True)
     s["psc_portal"] = _app(w.api["clerk"].post(f"/applications/{app['id']}/incoming-registration"))
 
 

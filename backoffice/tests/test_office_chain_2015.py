@@ -1,0 +1,105 @@
+"""The 2015 office chain (S2 received at the PSC, psc-2015.bpmn) as real work in the back office: the clerk
+attaches the scan of the paper application and registers it; the head picks the structural unit; the unit head
+picks the executor among that unit's executors; the executor drafts the order's content; the head sees the draft
+order before signing it, and the signed order says what the draft said."""
+from __future__ import annotations
+
+import re
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.models import User
+from applications.models import Application
+from backoffice.tests.test_pages import office, page
+from conftest import PDF
+from services.models import ProviderUnit
+from workflow.models import Event
+
+
+def open_kind(app_id) -> str:
+    return Application.objects.get(pk=app_id).tasks.get(state="open").action_kind
+
+
+def test_the_2015_chain_scan_unit_executor_draft_and_signed_order(world):
+    from django.core.management import call_command
+
+    from pscdesk.tests.test_desk import intake_complete
+
+    call_command("load_numbering_plan", demo=True, stdout=open("/dev/null", "w"))  # the inventory the order allocates in
+    w = world
+    app = intake_complete(w)  # S2 allocate: 7172500000–7172509999 asked
+    url = f"/office/requests/{app.pk}/act"
+    clerk, head, unit_head, executor = (office(u) for u in (w.clerk, w.head, w.unit_head, w.executor))
+
+    # step 1: the clerk's form asks for the scan of the paper application; registering without it is refused
+    html = page(clerk, f"/office/requests/{app.pk}/")
+    assert 'name="scan"' in html and 'enctype="multipart/form-data"' in html
+    clerk.post(url, {"action": "register_incoming"})
+    assert open_kind(app.pk) == "register_incoming"
+    clerk.post(url, {"action": "register_incoming",
+                     "scan": SimpleUploadedFile("application-scan.pdf", PDF, "application/pdf")})
+    assert Application.objects.get(pk=app.pk).status == "registered"
+    scan = app.attachments.get(is_scan=True)
+    assert scan.document_code == "application" and scan.uploaded_by == w.clerk
+    executor.post(url, {"action": "put_on_portal"})
+
+    # step 3: the head chooses among the provider's units; no choice, or a unit without a head of unit: refused
+    html = page(head, f"/office/requests/{app.pk}/")
+    committee = ProviderUnit.objects.get(code="committee")
+    assert re.search(rf'<select id="unit_id" name="unit_id" required>.*<option value="{committee.pk}">', html, re.S)
+    head.post(url, {"action": "assign_unit"})
+    almaty = ProviderUnit.objects.get(code="inspection-almaty-city")
+    head.post(url, {"action": "assign_unit", "unit_id": almaty.pk})
+    assert open_kind(app.pk) == "assign_unit"
+    head.post(url, {"action": "assign_unit", "unit_id": committee.pk})
+    assert open_kind(app.pk) == "assign_executor"
+    done = Event.objects.get(application=app, kind="step_done", bpmn_id="assign_unit")
+    assert done.data["unit_id"] == committee.pk and done.actor == w.head
+
+    # step 4: the unit head's choice: the unit's active executors only
+    other = User.objects.create_user(username="exec2", password="demo-pass-123", kind="officer", first_name="Ерлан",
+                                     last_name="Сапаров", provider_unit=almaty)
+    other.groups.add(w.executor.groups.get())
+    html = page(unit_head, f"/office/requests/{app.pk}/")
+    assert w.executor.get_full_name() in html and "Сапаров" not in html
+    unit_head.post(url, {"action": "assign_executor", "executor_id": other.pk})
+    assert open_kind(app.pk) == "assign_executor"
+    unit_head.post(url, {"action": "assign_executor", "executor_id": w.executor.pk})
+    assert open_kind(app.pk) == "decide"
+
+    # step 5: the executor sees the scan and drafts the order's content (prefilled from the request)
+    html = page(executor, f"/office/requests/{app.pk}/")
+    assert "application-scan.pdf" in html and f"/attachments/{scan.pk}" in html
+    assert "Draft order: its content" in html and 'value="7172500000"' in html
+    approve = {"action": "approve", "req-plan-conformity": "met", "order_draft": "1", "resource_kind": "geographic",
+               "purpose": "fixed telephony in Astana"}
+    # an invalid draft (last before first) is refused and nothing moves
+    executor.post(url, {**approve, "range_start": "7172509999", "range_end": "7172500000"})
+    assert open_kind(app.pk) == "decide"
+    # a block the numbering plan does not have (5 000 numbers): refused at the draft, not at the signature
+    answer = executor.post(url, {**approve, "range_start": "7172500000", "range_end": "7172504999"}, follow=True)
+    assert "A block of this part holds" in answer.content.decode()
+    assert open_kind(app.pk) == "decide"
+    executor.post(url, {**approve, "range_start": "7172500000", "range_end": "7172500999"})  # a tenth of what was asked
+    assert open_kind(app.pk) == "sign_result"
+
+    # step 6: the head sees the draft order before signing
+    html = page(head, f"/office/requests/{app.pk}/")
+    assert "Draft order to be signed" in html and "DRAFT" in html
+    draft = html[html.index("Draft order to be signed"):html.index("Sign this order")]
+    assert "7172500999" in draft and "7172509999" not in draft
+    digest = re.search(r'name="draft_sha256" value="([0-9a-f]{64})"', html).group(1)
+    # a stale digest (the draft changed since the page was read) is refused
+    head.post(url, {"action": "sign_result", "draft_sha256": "0" * 64})
+    assert open_kind(app.pk) == "sign_result"
+    signed = head.post(url, {"action": "sign_result", "draft_sha256": digest}, follow=True).content.decode()
+    assert "Done:" in signed, re.findall(r"(?s)<li class=\"message[^>]*>(.*?)</li>", signed)
+    done = Application.objects.get(pk=app.pk)
+    assert done.status == "completed" and done.result_kind == "order"
+    order = done.documents.get(kind="order")
+    version = order.registry_entry
+    assert (version.content["range_start"], version.content["range_end"]) == ("7172500000", "7172500999")
+    from numbering.models import Allocation
+
+    allocation = Allocation.objects.get(status="active")
+    assert (allocation.low, allocation.high) == (7172500000, 7172500999)
