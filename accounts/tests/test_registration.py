@@ -219,3 +219,23 @@ def test_an_expired_pending_registration_is_refused(world, settings):
     with pytest.raises(DomainError) as expired:
         actions.register_applicant(pending, PASSWORD, PASSWORD)
     assert refusal(expired) == "registration_expired"
+
+
+def test_the_demo_writes_eds_keys_for_people_not_registered_yet(world, tmp_path, settings):
+    """``manage.py load_demo`` writes the keys of a person and of a company's employee nobody registered, to try
+    registration with (DEMO_EDS_USER=newcomer scripts/run); their registry data lets them register."""
+    import io
+
+    from django.core.management import call_command
+
+    settings.ELICENSE_TRUST_DIR = tmp_path / "pki"
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert "newcomer (individual), dala-employee (employee)" in out.getvalue()
+    for name, role in (("newcomer", ""), ("dala-employee", "employee")):
+        cert, key, _extra = demo_pki.load_pkcs12(tmp_path / "pki" / "users" / f"{name}_auth.p12", "Qwerty12")
+        challenge = actions.issue_challenge()
+        cms = base64.b64encode(sign_detached(bytes(challenge.nonce), cert, key)).decode()
+        pending = actions.begin_registration(str(challenge.pk), cms)
+        assert pending["company_role"] == role and not User.objects.filter(iin=pending["iin"], bin=pending["bin"],
+                                                                           portal_registered_at__isnull=False).exists()

@@ -77,6 +77,17 @@ def demo_users():
     ]
 
 
+def demo_newcomers():
+    """(key name, person, certificate role, company) of people in the registry simulator with no account: their EDS
+    keys let one try registration on the portal (``DEMO_EDS_USER=newcomer scripts/run``; docs/registration.md)."""
+    alive, companies = _people()
+    free = [p for p in alive if p["iin"] not in {fields.get("iin") for _, fields, _, _ in demo_users()}]
+    heads = {c["head_iin"] for c in companies}
+    person = next(p for p in free if p["iin"] not in heads)
+    employee = next(p for p in free if p is not person)
+    return [("newcomer", person, "individual", None), ("dala-employee", employee, "employee", companies[0])]
+
+
 def demo_officer_iin(n: int) -> str:
     """A demo officer's IIN (an officer's EDS names their IIN): born 1 February 1980, the n-th."""
     from core.identifiers import complete
@@ -170,6 +181,16 @@ class Command(BaseCommand):
                     purpose=purpose, role=role,
                 )
                 demo_pki.save_user(pki, cert, key, password=KEY_PASSWORD, name=name)
+        for username, person, role, company in demo_newcomers():
+            for purpose in ("sign", "auth"):
+                name = f"{username}_{purpose}"
+                if (pki.users_dir / f"{name}.p12").exists():
+                    continue
+                cert, key = demo_pki.issue(
+                    pki, iin=person["iin"], bin=company["bin"] if company else None,
+                    org=company["name"] if company else None, surname=person["last_name"].upper(),
+                    given_name=person["first_name"].upper(), purpose=purpose, role=role)
+                demo_pki.save_user(pki, cert, key, password=KEY_PASSWORD, name=name)
 
     @staticmethod
     def summary() -> str:
@@ -177,4 +198,6 @@ class Command(BaseCommand):
                  f"{Path(settings.ELICENSE_TRUST_DIR) / 'users'}, password {KEY_PASSWORD}):"]
         for username, _, _, description in demo_users():
             lines.append(f"  {username:<18} {description}")
+        lines.append("EDS keys of people not registered yet (DEMO_EDS_USER=<name> scripts/run, then register on "
+                     "the portal): " + ", ".join(f"{name} ({role})" for name, _, role, _ in demo_newcomers()))
         return "\n".join(lines)
