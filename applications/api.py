@@ -212,7 +212,7 @@ def attach_scans(request, application_id: int, body: ScansIn):
 def decide(request, application_id: int, body: DecisionIn):
     return out(actions.decide(_get(request, application_id).pk, request.auth, decision=body.decision,
                               checklist=body.checklist, documents_missing=body.documents_missing,
-                              comment=body.comment))
+                              comment=body.comment, order_draft=body.order_draft))
 
 
 @router.post("/{application_id}/intake", response=ApplicationOut)

@@ -221,6 +221,9 @@ class DecisionIn(Schema):
     checklist: dict[str, str] = {}
     documents_missing: list[str] = []
     comment: str = ""
+    # The 2015 S2 executor's review (step 5): the order's content as drafted (the sub-kind's form fields; the
+    # request's form when absent), which the head then signs (docs/backoffice.md, "The 2015 office chain").
+    order_draft: dict | None = None
 
 
 class IntakeIn(IdentityIn):

@@ -103,3 +103,38 @@ def test_the_2015_chain_scan_unit_executor_draft_and_signed_order(world):
 
     allocation = Allocation.objects.get(status="active")
     assert (allocation.low, allocation.high) == (7172500000, 7172500999)
+
+
+def test_the_api_path_drafts_the_order_the_same_way(world):
+    """The API's review takes the draft (``order_draft``) with the same rules; the order issued says the draft."""
+    from django.core.management import call_command
+
+    from applications.tests.journeys import DOCUMENTS, checklist, office_until_decision, sign_result
+    from applications.tests.test_s2_numbering import psc_intake
+
+    call_command("load_numbering_plan", demo=True, stdout=open("/dev/null", "w"))
+    w = world
+    app = psc_intake(w, "allocate", DOCUMENTS[("S2", "allocate")])
+    clerk = w.api["clerk"]
+    refused = clerk._call("post", f"/applications/{app['id']}/incoming-registration", expect=422).json()
+    assert refused["code"] == "application_scan_missing"
+    clerk.upload(app["id"], "application", is_scan=True)
+    app = clerk.post(f"/applications/{app['id']}/incoming-registration")
+    app = w.api["executor"].post(f"/applications/{app['id']}/put-on-portal")
+    app = office_until_decision(w, app)
+    executor = w.api["executor"]
+    executor.choose_certificate()
+    executor.chosen = True
+    body = {"decision": "approve", "checklist": checklist("S2"), "documents_missing": [], "comment": "",
+            "order_draft": {"resource_kind": "geographic", "range_start": "7172501000", "range_end": "7172500000",
+                            "purpose": "fixed telephony in Astana"}}
+    bad = executor._call("post", f"/applications/{app['id']}/decision", body, expect=422).json()
+    assert bad["code"] == "order_draft_invalid", bad
+    body["order_draft"].update(range_start="7172501000", range_end="7172501999")
+    app = executor.post(f"/applications/{app['id']}/decision", body)
+    assert [t["action_kind"] for t in app["open_tasks"]] == ["sign_result"]
+    app = sign_result(w.api["head"], app)
+    assert app["status"] == "completed"
+    order = Application.objects.get(pk=app["id"]).documents.get(kind="order")
+    assert (order.registry_entry.content["range_start"], order.registry_entry.content["range_end"]) == (
+        "7172501000", "7172501999")
