@@ -66,7 +66,7 @@ def create(request, body: CreateIn):
     """Open a request. Repeating the same `client_request_id` returns the first request (200) instead of a new one."""
     app, created = actions.create_application(
         request.auth, service=body.service, sub_kind=body.sub_kind, channel=body.channel,
-        region_code=body.region, client_request_id=body.client_request_id,
+        region_code=body.region, client_request_id=body.client_request_id, power_of_attorney=body.power_of_attorney,
     )
     return Status(201 if created else 200, out(app))
 

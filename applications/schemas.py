@@ -13,6 +13,8 @@ class CreateIn(Schema):
     channel: str = "portal"
     region: str = ""
     client_request_id: str = ""
+    # File as a representative for the person or company this power of attorney names (docs/representatives.md).
+    power_of_attorney: int | None = None
 
 
 class TaskOut(Schema):
@@ -104,6 +106,9 @@ class ApplicationOut(Schema):
     open_tasks: list[TaskOut]
     documents: list[DocumentOut]
     waiting: WaitingOut | None = None
+    # Filed by a representative: the power of attorney acted under and the representative's IIN.
+    power_of_attorney: int | None = None
+    representative_iin: str = ""
 
 
 class EventOut(Schema):

@@ -180,8 +180,9 @@ def acting_fields(actor, poa_id, service: str, sub_kind: str) -> dict:
     """A representative starts a request under power of attorney ``poa_id``: checked (check_acting), the
     request's fields that say for whom and by whom — the principal as the applicant."""
     poa = PowerOfAttorney.objects.filter(pk=poa_id).first() if str(poa_id).isdigit() else None
-    if poa is None:
-        raise PowerOfAttorneyNotFound()
+    if poa is None:  # answered as for someone else's: nothing said of which powers of attorney exist
+        raise NotCovered(_("You are not the representative named in this power of attorney."),
+                         code="representation_not_representative")
     check_acting(actor, poa, service, sub_kind)
     if poa.representative_user_id is None:  # the representative's account, now known
         PowerOfAttorney.objects.filter(pk=poa.pk, representative_user__isnull=True).update(representative_user=actor)

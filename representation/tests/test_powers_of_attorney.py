@@ -293,3 +293,21 @@ def test_a_person_sees_what_their_representative_filed_for_them(world, rep):
     assert list(Application.objects.filter(applicant_filter(principal))) == [app]
     assert is_applicant(principal, app)
     assert not Application.objects.filter(applicant_filter(world.company_head), pk=app.pk).exists()
+
+
+def test_the_api_files_for_the_principal_and_says_so(world, rep):
+    poa = grant_for_company(world, rep)
+    api = world.api["rep"]
+    app = api.post("/applications", {"service": "S2", "sub_kind": "assign", "channel": "portal",
+                                     "power_of_attorney": poa.pk}, expect=201)
+    assert (app["applicant_bin"], app["power_of_attorney"], app["representative_iin"]) == (COMPANY["bin"], poa.pk, rep.iin)
+    own = api.post("/applications", {"service": "S2", "sub_kind": "assign", "channel": "portal"}, expect=201)
+    assert (own["applicant_bin"], own["power_of_attorney"], own["representative_iin"]) == ("", None, "")
+    refused = api.post("/applications", {"service": "S2", "sub_kind": "assign", "channel": "portal",
+                                         "power_of_attorney": poa.pk + 1000}, expect=403)
+    assert refused["code"] == "representation_not_representative"
+    head = world.api["company_head"].post("/applications", {"service": "S2", "sub_kind": "assign",
+                                                            "channel": "portal", "power_of_attorney": poa.pk},
+                                          expect=403)
+    assert head["code"] == "representation_not_representative"
+    assert world.api["company_head"].get(f"/applications/{app['id']}")["representative_iin"] == rep.iin
