@@ -293,6 +293,18 @@ REQUEST_PAGES = {
 class Page:
     person: str  # a world attribute, or "anonymous"
     path: str
+    fill: tuple = ()  # (selector, text) typed in before ``click``: the page read is the answer to the post
+    click: str = ""
+
+
+# Forms posted with what people get wrong, so that their errors are read too: a band with a letter for a number, a
+# row's edges reversed, the decimal comma; a device without its model.
+FORM_ERRORS = {
+    "S3": ((("[name=bands-0-low_mhz]", "2510"), ("[name=bands-0-high_mhz]", "25l0"), ("[name=bands-1-low_mhz]", "450,5"),
+            ("[name=bands-1-high_mhz]", "440"), ("[name=latitude]", "43,25")), "button[name=action][value=finish]"),
+    "S4": ((("[name=devices-0-device_type]", "радиоқабылдағыш"), ("[name=devices-0-serial]", "SN1"),
+            ("[name=location_address]", "")), "button[name=action][value=finish]"),
+}
 
 
 def person_for(route: str) -> str:
@@ -316,6 +328,10 @@ def pages(subjects: list[Subject], values: dict) -> tuple[list[Page], list[str]]
                 if kind in s.kinds:
                     path = "/" + row.route.replace("<int:application_id>", str(s.application_id))
                     found.append(Page(s.owner if person == "owner" else person, path))
+                    service = s.name.split()[-1]
+                    if kind == "form" and service in FORM_ERRORS:
+                        fill, click = FORM_ERRORS[service]
+                        found.append(Page(person, path, fill, click))
             continue
         combos = [{}]
         for name in params:
@@ -352,10 +368,16 @@ def _session_cookie(w, person: str) -> str | None:
 
 
 def scan(context, lang: str, page_: Page, base_url: str) -> list[str]:
-    where = f"{lang} {page_.person} {page_.path}"
+    where = f"{lang} {page_.person} {page_.path}" + (" (posted with errors)" if page_.click else "")
     page = context.pages[0] if context.pages else context.new_page()
     response = page.goto(base_url + page_.path, wait_until="load")
-    if response is None or response.status >= 400:
+    if page_.click and response is not None and response.ok:
+        for selector, text in page_.fill:
+            page.fill(selector, text)
+        with page.expect_navigation() as posted:
+            page.click(page_.click)
+        response = posted.value
+    if response is None or (response.status >= 400 and not (page_.click and response.status == 422)):
         return [f"{where}: answered {response.status if response else 'nothing'}"]
     if "text/html" not in (response.headers.get("content-type") or ""):
         return []
@@ -376,7 +398,7 @@ def scan(context, lang: str, page_: Page, base_url: str) -> list[str]:
     if SHOTS:
         folder = Path(SHOTS)
         folder.mkdir(parents=True, exist_ok=True)
-        name = re.sub(r"[^a-z0-9]+", "-", page_.path.strip("/").lower()) or "home"
+        name = (re.sub(r"[^a-z0-9]+", "-", page_.path.strip("/").lower()) or "home") + ("-errors" if page_.click else "")
         page.screenshot(path=str(folder / f"{lang}-{page_.person}-{name}.png"), full_page=True)
         (folder / f"{lang}-{page_.person}-{name}.txt").write_text(text, encoding="utf-8")
     return problems
