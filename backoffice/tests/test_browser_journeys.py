@@ -7,10 +7,12 @@ scanned for English catalog strings left untranslated in kk or ru; the request p
 diagram is checked once drawn (bpmn-js, the current step marked)."""
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from applications.models import Application
-from applications.tests.journeys import DOCUMENTS, portal_until_registered
+from applications.tests.journeys import DOCUMENTS, filed_on, portal_until_registered
 from conftest import PERSON
 from web.tests.browser import PASSWORD, PDF, SCREENSHOTS, Visitor, signer_for
 
@@ -95,7 +97,8 @@ def _staff(chromium, web, lang, user) -> Staff:
 @pytest.mark.parametrize("lang", langs("kk"))
 def test_s4_refused_with_a_reason_in_the_back_office_read_on_the_portal(chromium, web, world, settings, lang):
     w = world
-    app = portal_until_registered(w, w.api["person"], "S4", "device")
+    with filed_on(datetime.date(2026, 11, 30)):  # the 2012 version: refused at once (2026 hears first: hearings/)
+        app = portal_until_registered(w, w.api["person"], "S4", "device")
     officer = _staff(chromium, web, lang, w.inspection_officer)
     assert officer.page.url.endswith("/office/")
     assert app["number"] in officer.page.inner_text("table.queue")

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from applications.models import Application
-from applications.tests.journeys import DOCUMENTS, portal_until_registered
+from applications.tests.journeys import DOCUMENTS, portal_until_registered, through_hearing
 from backoffice import sla
 from conftest import PDF, PERSON, choose_certificate_on_page
 from workflow.models import WorkTask
@@ -114,14 +114,14 @@ def test_request_page_sections_and_diagram(world):
     html = page(office(w.committee_officer), f"/office/requests/{app['id']}/")
     task = WorkTask.objects.get(application_id=app["id"], state="open")
     assert f'data-current="{task.bpmn_id}"' in html
-    assert "/api/v1/process-definitions/S1_portal_2012/bpmn" in html
+    assert "/api/v1/process-definitions/S1_portal_2026/bpmn" in html
     assert "vendor/bpmn-js/bpmn-viewer.production.min.js" in html
     for text in ("Data from the state registry", "Attachments and scans", "Exchange log with outside systems",
                  "Signature validation report", "History", "Qualification check and decision", "valid"):
         assert text in html, text
     assert PERSON["last_name"] in html  # registry data
     # The bpmn XML the viewer loads is served without log-in.
-    assert Client(HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/process-definitions/S1_portal_2012/bpmn").status_code == 200
+    assert Client(HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/process-definitions/S1_portal_2026/bpmn").status_code == 200
     # Another unit's officer does not see it; attachments download for the one who does.
     page(office(w.inspection_officer), f"/office/requests/{app['id']}/", status=404)
     attachment = Application.objects.get(pk=app["id"]).attachments.first()
@@ -141,6 +141,8 @@ def test_checklist_refusal_gives_the_failed_items_as_reasons(world):
     assert Application.objects.get(pk=app["id"]).status == "registered"
     client.post(url, {"action": "refuse"})  # no reasons
     assert Application.objects.get(pk=app["id"]).status == "registered"
+    client.post(url, {"action": "refuse", "req-device-conformity": "not_met", "comment": "Model not certified"})
+    assert through_hearing(app["id"])  # the version in force hears the applicant first (docs/refusals.md)
     client.post(url, {"action": "refuse", "req-device-conformity": "not_met", "comment": "Model not certified"})
     refused = Application.objects.get(pk=app["id"])
     assert refused.status == "refused"
