@@ -20,6 +20,7 @@ urlpatterns = [
     path("requests/<int:application_id>/enter", views.enter, name="enter"),
     path("requests/<int:application_id>/scans", views.scans, name="scans"),
     path("requests/<int:application_id>/attachments/<int:attachment_id>", views.attachment, name="attachment"),
+    path("requests/<int:application_id>/draft-order.pdf", views.draft_order, name="draft-order"),
     path("requests/<int:application_id>/documents/<str:number>/sign", views.sign_document, name="sign-document"),
     path("requests/<int:application_id>/documents/<str:number>/to-sign", views.document_to_sign,
          name="document-to-sign"),

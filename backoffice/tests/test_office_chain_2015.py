@@ -89,6 +89,14 @@ def test_the_2015_chain_scan_unit_executor_draft_and_signed_order(world):
     draft = html[html.index("Draft order to be signed"):html.index("Sign this order")]
     assert "7172500999" in draft and "7172509999" not in draft
     digest = re.search(r'name="draft_sha256" value="([0-9a-f]{64})"', html).group(1)
+    # ... and as the PDF the order's own layout draws, marked as a draft (no number, no signature yet)
+    assert f"/office/requests/{app.pk}/draft-order.pdf" in html
+    preview = head.get(f"/office/requests/{app.pk}/draft-order.pdf")
+    assert preview.status_code == 200 and preview["Content-Type"] == "application/pdf"
+    from documents.tests.helpers import text_of
+
+    printed = " ".join(text_of(preview.content).split())
+    assert "ПРОЕКТ — НЕ ПОДПИСАН" in printed and "7172500999" in printed and "7172509999" not in printed, printed
     # a stale digest (the draft changed since the page was read) is refused
     head.post(url, {"action": "sign_result", "draft_sha256": "0" * 64})
     assert open_kind(app.pk) == "sign_result"
@@ -96,7 +104,15 @@ def test_the_2015_chain_scan_unit_executor_draft_and_signed_order(world):
     assert "Done:" in signed, re.findall(r"(?s)<li class=\"message[^>]*>(.*?)</li>", signed)
     done = Application.objects.get(pk=app.pk)
     assert done.status == "completed" and done.result_kind == "order"
+    assert head.get(f"/office/requests/{app.pk}/draft-order.pdf").status_code == 404  # signed: no draft any more
     order = done.documents.get(kind="order")
+    from backoffice.tests.test_pages import sign_on_page
+
+    sign_on_page(head, w, app.pk, w.head)  # the head's EDS over the order's PDF
+    order.refresh_from_db()
+    signed_text = " ".join(text_of(order.pdf.open("rb").read()).split())
+    assert order.pdf_sha256 and "7172500999" in signed_text and "7172509999" not in signed_text
+    assert "ПРОЕКТ — НЕ ПОДПИСАН" not in signed_text
     version = order.registry_entry
     assert (version.content["range_start"], version.content["range_end"]) == ("7172500000", "7172500999")
     from numbering.models import Allocation

@@ -23,12 +23,13 @@ from backoffice.views.requests import (
                                      act,
                                      attachment,
                                      document_to_sign,
+                                     draft_order,
                                      request_detail,
                                      sign_document,
 )
 
 __all__ = [
     "OFFICE_LANES", "SIGNING_STEPS", "STAFF_KINDS", "STATUS_LABELS", "StaffAuthenticationForm", "_message", "act",
-    "admin_required", "attachment", "certificate", "document_to_sign", "enter", "is_admin", "is_staff", "login_view", "logout_view",
+    "admin_required", "attachment", "certificate", "document_to_sign", "draft_order", "enter", "is_admin", "is_staff", "login_view", "logout_view",
     "my_tasks", "new_paper", "queue", "request_detail", "requests_list", "scans", "sign_document", "staff_required",
 ]

@@ -265,6 +265,39 @@ def _refusal_texts(app) -> list[str]:
     return texts
 
 
+DRAFT_MARK = ("ЖОБА — ҚОЛ ҚОЙЫЛМАҒАН", "ПРОЕКТ — НЕ ПОДПИСАН")
+
+
+@staff_required
+def draft_order(request, application_id):
+    """The draft order as a PDF, drawn by the order's own layout from the executor's draft (the request's form
+    for a request drafted before drafts were recorded), marked as a draft, without a number or a signature:
+    what the head reads before signing (2015 step 6). Only while the signing step is open."""
+    from django.http import HttpResponse
+
+    from applications.models import ResultDocument
+    from documents.context import Context
+    from documents.pdf import render
+    from documents.produce import layout_builder
+
+    app = _get(request, application_id)
+    if not WorkTask.objects.filter(application=app, state=WorkTask.State.OPEN, action_kind="sign_result").exists():
+        raise Http404
+    draft = office_chain.order_draft(app)
+    document = ResultDocument(application=app, kind="order", number="—", issued_at=timezone.now(), content={
+        "service": app.service, "sub_kind": app.sub_kind, "request_number": app.number,
+        "applicant_iin": app.applicant_iin, "applicant_bin": app.applicant_bin, "applicant_name": app.applicant_name})
+    ctx = Context(document, signer_name="")
+    ctx.form = dict(draft if draft is not None else app.form_data or {})
+    layout = layout_builder("order", app.service)(ctx)
+    layout.mark = DRAFT_MARK
+    pdf = render(layout, number="—", verify_url="—")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"{app.number or app.pk}-draft-order.pdf"
+    response["Content-Disposition"] = content_disposition(name, "application/pdf", inline=True)
+    return response
+
+
 @staff_required
 def attachment(request, application_id, attachment_id):
     app = _get(request, application_id)

@@ -282,6 +282,7 @@ POST   office/requests/<int:application_id>/hearing-close                   regi
 GET    office/requests/<int:application_id>/enter                           staff        log  log  log  404  ok   404  404  404  404  404  404  ok
 GET    office/requests/<int:application_id>/scans                           staff_scans  log  log  log  404  ok   404  404  404  404  404  404  ok
 GET    office/requests/<int:application_id>/attachments/<int:attachment_id> registered   log  log  log  404  ok   404  404  404  404  404  404  ok
+GET    office/requests/<int:application_id>/draft-order.pdf                 s2_sign      log  log  log  ok   404  404  ok   ok   ok   ok   404  ok
 POST   office/requests/<int:application_id>/documents/<str:number>/sign   issued       log  log  log  404  ok   404  404  404  404  404  404  ok
 GET    office/requests/<int:application_id>/documents/<str:number>/to-sign issued      log  log  log  404  ok   404  404  404  404  404  404  ok
 GET    office/admin/                                                        -            log  log  log  404  404  404  404  404  404  404  404  ok
