@@ -31,7 +31,8 @@ def my_requests(request):
     apps = (Application.objects.filter(applicant_filter(request.user))
             .prefetch_related(Prefetch("tasks", queryset=WorkTask.objects.filter(state=WorkTask.State.OPEN),
                                        to_attr="open_tasks")))
-    rows = [{"app": a, "holder": _holder(a, a.open_tasks), "next": _next_action(a, a.open_tasks)} for a in apps]
+    rows = [{"app": a, "holder": _holder(a, a.open_tasks), "next": _next_action(a, a.open_tasks, request.user)}
+            for a in apps]
     return render(request, "portal/requests.html", {"rows": rows})
 
 
@@ -52,8 +53,11 @@ def _holder(app, open_tasks) -> str:
     return str(LANES.get(task.lane, task.lane))
 
 
-def _next_action(app, open_tasks) -> dict | None:
-    """The applicant's own open step, with the page where they do it."""
+def _next_action(app, open_tasks, user=None) -> dict | None:
+    """The applicant's own open step, with the page where they do it — none for someone who sees the request but
+    does not act on it (the company or person a representative filed it for)."""
+    if user is not None and app.applicant_user_id != user.pk:
+        return None
     for task in open_tasks:
         if task.lane in ("applicant", "payment_gateway") and task.action_kind in APPLICANT_STEPS:
             page = {"fill": "portal:fill", "pay": "portal:payment", "choose_certificate": "portal:sign",
@@ -129,7 +133,7 @@ def request_detail(request, application_id):
     finished = app.status in (Application.Status.COMPLETED, Application.Status.REFUSED)
     return render(request, "portal/request.html", {
         "app": app, "title": registry.get(app.service).title, "sub_kind": registry.get(app.service).sub_kind_label(app.sub_kind),
-        "timeline": _timeline(app), "holder": _holder(app, open_tasks), "next": _next_action(app, open_tasks),
+        "timeline": _timeline(app), "holder": _holder(app, open_tasks), "next": _next_action(app, open_tasks, request.user),
         "documents": [{"doc": d, "kind": RESULT_KINDS.get(d.kind, d.kind), "has_pdf": bool(d.pdf and d.pdf_sha256)} for d in documents],
         "reasons": _reason_texts(app) if app.status == Application.Status.REFUSED else [],
         "survey": survey, "survey_open": finished and survey is None, "survey_choices": SurveyAnswer.Answer.choices,

@@ -56,7 +56,11 @@ def test_the_head_records_one_on_the_portal_and_the_representative_files_for_the
     # the company's head sees it, with who filed it
     head_page = client_of(world.company_head).get(f"/portal/requests/{app.pk}/", **EN)
     assert head_page.status_code == 200 and "17/2026" in head_page.content.decode()
-    assert f"/portal/requests/{app.pk}/" in client_of(world.company_head).get("/portal/requests/").content.decode()
+    head_list = client_of(world.company_head).get("/portal/requests/").content.decode()
+    assert f"/portal/requests/{app.pk}/" in head_list
+    # the filling is the representative's: the head is not sent to it
+    assert f"/portal/requests/{app.pk}/form" not in head_list + head_page.content.decode()
+    assert f"/portal/requests/{app.pk}/form" in representative.get("/portal/requests/").content.decode()
 
 
 def test_the_form_names_the_field_in_error(world, rep):
