@@ -137,30 +137,34 @@ def test_s1_reissue_and_duplicate_requests_act_on_the_named_record(world):
     assert [(d["version"], d["role"]) for d in record["documents"]] == [(1, "original"), (2, "reissue")]
     assert record["holder_address"] == FORMS_BACKUP["new_address"]
     assert record["history"][-1]["kind"] == "reissued" and record["history"][-1]["reason"] == "address"
-    # Suspended: a duplicate request is refused at the decision, which changes nothing.
-    act(officer, number, "suspend")
+    # Suspended after the duplicate request was taken: it is refused at the decision, which changes nothing.
     dup_form = dict(FORMS[("S1", "duplicate")])
     try:
         FORMS[("S1", "duplicate")]["licence_number"] = number
         app = portal_until_registered(world, api, "S1", "duplicate")
     finally:
         FORMS[("S1", "duplicate")] = dup_form
-    refused = decide(officer, app, expect=409, HTTP_ACCEPT_LANGUAGE="ru")
-    assert refused["code"] == "transition_not_allowed"
+    act(officer, number, "suspend")
+    refused = decide(officer, app, expect=422, HTTP_ACCEPT_LANGUAGE="ru")  # S1's own rule, checked again
+    assert refused["code"] == "service_check_failed" and "дубликат выдаётся только на действующую" in refused["message"]
     assert api.get(f"/applications/{app['id']}")["status"] == "registered"
     assert len(officer.get(f"/registry/records/{number}")["documents"]) == 2
 
 
 def test_a_reissue_request_cannot_act_on_someone_elses_licence(world):
-    from applications.tests.journeys import FORMS
+    """Refused when the request is taken (services/s1/checks.py), in the applicant's language; the record is
+    untouched. (The decision checks the holder again: registry.actions._check_same_holder.)"""
+    from applications.tests.journeys import DOCUMENTS, FORMS, create
 
     _app, number = licence(world)  # the company's
-    backup = dict(FORMS[("S1", "reissue")])
-    try:
-        FORMS[("S1", "reissue")]["licence_number"] = number
-        app = portal_until_registered(world, world.api["person"], "S1", "reissue")
-    finally:
-        FORMS[("S1", "reissue")] = backup
-    refused = decide(world.api["committee_officer"], app, expect=403, HTTP_ACCEPT_LANGUAGE="kk")
-    assert refused["code"] == "not_the_holder" and refused["message"] != "The licence named in the request belongs to another holder."
+    api = world.api["person"]
+    app = create(api, "S1", "reissue")
+    api.put(f"/applications/{app['id']}/form", {"data": {**FORMS[("S1", "reissue")], "licence_number": number},
+                                                 "version": app["form_version"]})
+    for code in DOCUMENTS[("S1", "reissue")]:
+        api.upload(app["id"], code)
+    refused = api._call("post", f"/applications/{app['id']}/fill", {}, HTTP_ACCEPT_LANGUAGE="ru")
+    assert refused.status_code == 422 and refused.json()["code"] == "service_check_failed"
+    assert refused.json()["message"] == f"Лицензия {number} не принадлежит заявителю."
+    assert api.get(f"/applications/{app['id']}")["status"] == "draft"
     assert len(world.api["committee_officer"].get(f"/registry/records/{number}")["documents"]) == 1

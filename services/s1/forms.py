@@ -13,9 +13,16 @@ class LicenceIssueForm(RequestForm):
     territory = forms.CharField(max_length=300, label=_("territory of service"))
 
 
+class LicenceNumberField(forms.CharField):
+    """A licence's number as the register spells it (spaces trimmed, upper case): "lic-2026-000001" finds it."""
+
+    def to_python(self, value):
+        return super().to_python(value).upper()
+
+
 class LicenceReissueForm(RequestForm):
     REASONS = [("name", _("change of name")), ("address", _("change of address")), ("reorganisation", _("reorganisation"))]
-    licence_number = forms.CharField(max_length=40, label=_("licence number"))
+    licence_number = LicenceNumberField(max_length=40, label=_("licence number"))
     reason = forms.ChoiceField(choices=REASONS, label=_("reason for re-issue"))
     new_name = forms.CharField(max_length=300, required=False, label=_("new name"))
     new_address = forms.CharField(max_length=300, required=False, label=_("new address"))
@@ -30,5 +37,5 @@ class LicenceReissueForm(RequestForm):
 
 
 class LicenceDuplicateForm(RequestForm):
-    licence_number = forms.CharField(max_length=40, label=_("licence number"))
+    licence_number = LicenceNumberField(max_length=40, label=_("licence number"))
     reason = forms.ChoiceField(choices=[("lost", _("lost")), ("damaged", _("damaged"))], label=_("reason"))
