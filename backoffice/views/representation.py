@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit import actions as audit
 from backoffice.views.access import staff_required
 from core.errors import DomainError
 from portal.views.representation import scope_text
@@ -73,5 +74,7 @@ def power_scan(request, poa_id):
     poa = PowerOfAttorney.objects.filter(pk=poa_id).first()
     if poa is None or not poa.scan:
         raise Http404
+    audit.record(audit.Kind.PERSONAL_DATA_VIEW, actor=request.user, subject=poa, request=request,
+                 data={"via": "office", "document": "power_of_attorney_scan", "number": poa.document_number})
     return FileResponse(poa.scan.open("rb"), content_type="application/pdf", as_attachment=True,
                         filename=f"power-of-attorney-{poa.pk}.pdf")

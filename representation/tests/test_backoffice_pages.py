@@ -43,6 +43,8 @@ def test_an_officer_records_a_notarised_one_from_a_paper_request(world, rep):
         f"/office/powers-of-attorney/?q={COMPANY['bin']}", **EN).content.decode()
     scan = client_of(world.psc).get(f"/office/powers-of-attorney/{poa.pk}/scan")
     assert b"".join(scan.streaming_content) == PDF
+    viewed = AuditEntry.objects.get(kind="personal_data_view", subject_id=str(poa.pk))
+    assert viewed.actor_id == world.psc.pk and viewed.data["document"] == "power_of_attorney_scan"
     client_of(world.psc).post(f"/office/powers-of-attorney/{poa.pk}/revocation", {"reason": "returned"})
     poa.refresh_from_db()
     assert poa.revoked_at is not None and poa.revoked_by == world.psc and poa.revocation_reason == "returned"
