@@ -351,19 +351,27 @@ def register_applicant(pending: dict, password1: str, password2: str, *, request
         existing = list(User.objects.select_for_update().filter(iin=iin, bin=bin_))
         unregistered = [u for u in existing if _completes_registration(u)]
         if len(existing) > 1 or (existing and not unregistered):
-            _registration_refused("already_registered", request=request, iin=iin, bin_=bin_,
-                                  serial=pending.get("certificate_serial", ""))
-        user = unregistered[0] if unregistered else candidate
-        for name in ("last_name", "first_name", "patronymic", "organisation_name", "address", "company_role"):
-            setattr(user, name, pending.get(name, "") or "")
-        user.kind, user.portal_registered_at, user.is_active = User.Kind.APPLICANT, now, True
-        user.set_password(password1)
-        user.save()
-        audit.record(audit.Kind.REGISTRATION, actor=user, subject=user, request=request, data={
-            "outcome": "ok", "iin": iin, "bin": bin_, "company_role": user.company_role,
-            "certificate_serial": pending.get("certificate_serial", ""), "username": user.username,
-            "challenge_id": pending.get("challenge_id", "")})
+            user = None  # registered already (by this pending registration or another)
+        else:
+            user = unregistered[0] if unregistered else candidate
+            _make_applicant(user, pending, password1, now, request)
+    if user is None:  # refused (and audited) outside the transaction, which made nothing
+        _registration_refused("already_registered", request=request, iin=iin, bin_=bin_,
+                              serial=pending.get("certificate_serial", ""))
     return user
+
+
+def _make_applicant(user: User, pending: dict, password: str, now, request) -> None:
+    """The account as registration leaves it, saved with its audit row (in the caller's transaction)."""
+    for name in ("last_name", "first_name", "patronymic", "organisation_name", "address", "company_role"):
+        setattr(user, name, pending.get(name, "") or "")
+    user.kind, user.portal_registered_at, user.is_active = User.Kind.APPLICANT, now, True
+    user.set_password(password)
+    user.save()
+    audit.record(audit.Kind.REGISTRATION, actor=user, subject=user, request=request, data={
+        "outcome": "ok", "iin": user.iin, "bin": user.bin, "company_role": user.company_role,
+        "certificate_serial": pending.get("certificate_serial", ""), "username": user.username,
+        "challenge_id": pending.get("challenge_id", "")})
 
 
 def _completes_registration(user: User) -> bool:

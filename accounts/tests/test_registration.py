@@ -91,6 +91,7 @@ def test_the_challenge_is_used_once_and_a_pending_registration_makes_one_account
     with pytest.raises(actions.RegistrationRefused) as again:
         actions.register_applicant(pending, PASSWORD, PASSWORD)
     assert refusal(again) == "already_registered"
+    assert AuditEntry.objects.filter(kind="registration", data__outcome="already_registered").count() == 1
     assert User.objects.filter(iin=NEWCOMER["iin"]).count() == 1
     with pytest.raises(actions.RegistrationRefused) as known:  # a new signature does not make a second one
         begin(world, fresh_certificate(world, NEWCOMER))
