@@ -240,3 +240,23 @@ def test_the_demo_writes_eds_keys_for_people_not_registered_yet(world, tmp_path,
         pending = actions.begin_registration(str(challenge.pk), cms)
         assert pending["company_role"] == role and not User.objects.filter(iin=pending["iin"], bin=pending["bin"],
                                                                            portal_registered_at__isnull=False).exists()
+
+
+def test_an_account_made_without_registration_is_completed_not_doubled(world):
+    """world.unregistered: an applicant account nobody registered on the portal (as an import would leave it). Its
+    log-in on the portal leads to registration, which completes that account."""
+    person = {"iin": world.unregistered.iin, "surname": "Нұрланова", "given_name": "Айгүл"}
+    client = Client()
+    page = client.get("/portal/login/").content.decode()
+    challenge = re.search(r'name="challenge_id" value="([^"]+)"', page).group(1)
+    nonce = base64.b64decode(re.search(r'data-payload="([^"]+)"', page).group(1))
+    cms = base64.b64encode(sign_detached(nonce, fresh_certificate(world, person), world.key)).decode()
+    answer = client.post("/portal/login/", {"challenge_id": challenge, "cms_b64": cms, "password": "demo-pass-123"})
+    assert answer.status_code == 302 and answer["Location"].startswith("/portal/register/")
+    assert "_auth_user_id" not in client.session  # not logged in before registering
+
+    user = register(world, person)
+    assert user.pk == world.unregistered.pk and User.objects.filter(iin=person["iin"], bin="").count() == 1
+    user.refresh_from_db()
+    assert user.portal_registered_at is not None and user.check_password(PASSWORD)
+    assert user.last_name == "Нұрланова"  # from the registry

@@ -34,6 +34,9 @@ def login_view(request):
         else:
             if user.kind != user.Kind.APPLICANT:
                 error = _("This log-in is for applicants; officers use the back office.")
+            elif user.portal_registered_at is None:  # an account made for them (not by them): register first
+                request.session[SESSION_HINT_KEY] = True
+                return redirect(f"{reverse('portal:register')}?next={next_url}")
             else:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 return redirect(next_url)
