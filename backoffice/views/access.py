@@ -22,6 +22,8 @@ OFFICE_LANES = {
     "unit_head": gettext_lazy("head of the structural unit"),
     "executor": gettext_lazy("responsible executor"),
 }
+# The lanes as staff read them where the portal's wording speaks to the applicant ("you (the applicant)").
+STAFF_LANE_NAMES = {"applicant": gettext_lazy("the applicant")}
 
 
 def is_staff(user) -> bool:

@@ -18,7 +18,7 @@ from applications.queries import visible
 from applications.signing import reverify, signed_signature
 from audit import actions as audit
 from backoffice import sla
-from backoffice.views.access import OFFICE_LANES, _message, staff_required
+from backoffice.views.access import OFFICE_LANES, STAFF_LANE_NAMES, _message, staff_required
 from backoffice.views.auth import _certificate_chosen
 from core.downloads import content_disposition
 from core.errors import DomainError
@@ -152,7 +152,8 @@ def request_detail(request, application_id):
         "channel": CHANNELS.get(app.channel, app.channel), "status": STATUS_LABELS.get(app.status, app.status),
         "app_sla": sla.for_application(app, now),
         "tasks": [{"t": t, "label": STEPS.get(t.action_kind) or labels.get(t.name, t.name), "sla": sla.for_task(t, now),
-                   "lane": OFFICE_LANES.get(t.lane) or LANES.get(t.lane, t.lane)} for t in tasks],
+                   "lane": OFFICE_LANES.get(t.lane) or STAFF_LANE_NAMES.get(t.lane) or LANES.get(t.lane, t.lane)}
+                  for t in tasks],
         "current_bpmn_ids": " ".join(t.bpmn_id for t in open_tasks),
         "done_bpmn_ids": " ".join(t.bpmn_id for t in tasks if t.state == WorkTask.State.DONE),
         "current_steps": [STEPS.get(t.action_kind, t.name) for t in open_tasks],

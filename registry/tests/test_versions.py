@@ -179,10 +179,10 @@ def test_a_withdrawal_order_reduces_then_terminates_the_allocation_and_both_link
     public = Client(HTTP_ACCEPT_LANGUAGE="ru")
     assert public.get(f"/verify/{first}.json").json()["record"]["links"] == [
         {"relation": "withdraws", "number": allocation}]
-    assert f"изъятие geographic 7172500000–7172500999 из приказа {allocation}" in public.get(
+    assert f"изъятие географические номера 7172500000–7172500999 из приказа {allocation}" in public.get(
         f"/registry/{first}/").content.decode()
     page = public.get(f"/registry/{allocation}/").content.decode()
-    assert "geographic 7172501000–7172509999" in page and f'href="/registry/{first}/"' in page
+    assert "географические номера 7172501000–7172509999" in page and f'href="/registry/{first}/"' in page
     original = public.get(f"/verify/{allocation}.json").json()  # the allocating order printed the whole range
     assert (original["document_current"], original["superseded_by"]) == (False, first)
     assert original["document"]["scope"]["range_start"] == "7172500000"

@@ -10,7 +10,8 @@ def scope_text(scope: dict) -> str:
     """The numbers or the range, as the public registry shows them."""
     if scope.get("numbers"):
         return ", ".join(str(n.get("number", "")) for n in scope["numbers"])
-    return f"{scope.get('resource_kind', '')} {scope.get('range_start', '')}–{scope.get('range_end', '')}".strip()
+    kind = dict(forms.NumberRangeForm.RESOURCE_KINDS).get(scope.get("resource_kind"), scope.get("resource_kind", ""))
+    return f"{kind} {scope.get('range_start', '')}–{scope.get('range_end', '')}".strip()
 
 
 SERVICE = Service(

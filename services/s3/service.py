@@ -7,8 +7,11 @@ from services.s3 import forms
 
 def scope_text(scope: dict) -> str:
     """The bands, radio service and station, as the public registry shows them."""
-    bands = "; ".join(f"{b.get('low_mhz')}–{b.get('high_mhz')} MHz" for b in scope.get("bands", []))
-    return f"{bands}, {scope.get('radio_service', '')}, {scope.get('station_address', '')}"
+    from documents.context import decimal, mhz
+
+    bands = "; ".join(f"{decimal(b.get('low_mhz'))}–{mhz(b.get('high_mhz'))}" for b in scope.get("bands", []))
+    service = dict(forms.SpectrumForm.RADIO_SERVICES).get(scope.get("radio_service"), scope.get("radio_service", ""))
+    return ", ".join(str(p) for p in (bands, service, scope.get("station_address", "")) if p)
 
 
 SERVICE = Service(

@@ -7,9 +7,12 @@ from services.s4 import forms
 
 def scope_text(scope: dict) -> str:
     """The devices and their place, as the public registry shows them."""
-    devices = "; ".join(f"{d.get('device_type', '')} {d.get('model', '')} {d.get('frequency_mhz', '')} MHz"
+    from documents.context import mhz
+
+    devices = "; ".join(" ".join(p for p in (d.get("device_type", ""), d.get("model", ""),
+                                             mhz(d["frequency_mhz"]) if d.get("frequency_mhz") else "") if p)
                         for d in scope.get("devices", []))
-    return f"{devices}, {scope.get('location_address', '')}"
+    return ", ".join(p for p in (devices, scope.get("location_address", "")) if p)
 
 
 SERVICE = Service(
