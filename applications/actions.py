@@ -874,13 +874,41 @@ def decide(application_id, actor, *, decision: str, checklist: dict[str, str] | 
 
 
 # -- the public service centre (S2, 2015) -------------------------------------------------
+PSC_REGISTRY_REFUSALS = {
+    "not_found": _("The state database does not know this IIN or BIN: check the identity document."),
+    "deceased": _("The state database «Individuals» records this person as deceased: the request cannot be accepted."),
+    "liquidated": _("The state database «Legal entities» records this organisation as liquidated: the request cannot "
+                    "be accepted."),
+}
+
+
 def psc_intake(application_id, actor, *, iin: str = "", bin: str = "", documents_presented: list[str]) -> Application:
+    """PSC1–PSC3 (S2, 2015): the operator enters the applicant's identity, the form and the documents presented.
+
+    The applicant is identified in the state database (the registry adapter, asked before the request is
+    locked) as the staff channel does at P4: the receipt, the order and the register then carry the name it
+    holds. Not found, deceased or liquidated: refused at the desk, nothing changed; the database unreachable:
+    503, nothing changed — the operator tries again."""
     iin, bin_ = _identify(iin, bin)
+    app = Application.objects.get(pk=application_id)
+    if not may_complete(actor, app, engine.open_task(app, "psc_intake")):  # checked again under the lock
+        raise engine.NotAllowed()  # before the identifiers are read or the registry is asked anything
+    try:
+        with about(app):
+            looked_up = adapters.registry_lookup(iin, bin_)
+    except AdapterUnavailable as exc:
+        raise OutsideSystemUnavailable(system=exc.system) from None
+    if looked_up.unusable_reason:
+        raise InvalidInput(PSC_REGISTRY_REFUSALS[looked_up.unusable_reason], code="applicant_not_identified",
+                           reason=looked_up.unusable_reason)
 
     def before(app, task, context):
         validate_form(app)
         app.applicant_iin, app.applicant_bin = iin, bin_
-        app.save(update_fields=["applicant_iin", "applicant_bin"])
+        app.registry_data, app.applicant_name = looked_up.data, looked_up.name or app.applicant_name
+        app.save(update_fields=["applicant_iin", "applicant_bin", "registry_data", "applicant_name"])
+        engine.record_event(app, "registry_looked_up", actor, task, status=looked_up.status, reason="",
+                            register="legal_entities" if bin_ else "individuals")
         missing = _missing_documents(app, set(documents_presented))
         return {"document_set": "incomplete" if missing else "complete", "documents_missing": missing,
                 "refusal_reasons": [f"missing:{code}" for code in missing]}
