@@ -302,13 +302,19 @@ FILLING_STEPS = ("fill", "enter_application", "psc_intake")  # the steps at whic
 
 
 def save_form(application_id, actor, data: dict, version: int) -> Application:
-    """Save the form (a draft may be incomplete: only what is there is checked when finishing)."""
+    """Save the form (a draft may be incomplete: only what is there is checked when finishing).
+
+    ``version`` is the form's version the data was edited from: another version means someone saved meanwhile
+    (StaleForm) — unless what was saved meanwhile is exactly this data (the page's own autosave, still in
+    flight when the person pressed "finish"): saving what is already saved is no conflict, and changes nothing."""
     with transaction.atomic():
         app = _locked(application_id)
         task = _filling_task(app)
         if not may_complete(actor, app, task):
             raise engine.NotAllowed()
         if version != app.form_version:
+            if isinstance(data, dict) and 0 <= version < app.form_version and data == app.form_data:
+                return app
             raise StaleForm()
         if not isinstance(data, dict):
             raise InvalidInput(_("The form must be an object."))

@@ -147,6 +147,21 @@ def test_stale_form_is_refused_and_changes_nothing(world):
     assert api.get(f"/applications/{app['id']}")["form"] == {"territory": "A"}
 
 
+def test_saving_again_what_was_saved_meanwhile_is_no_conflict(world):
+    """The page's autosave still in flight when the person pressed "finish": the finish carries the same data
+    from the version before; it is taken, nothing changes, and the version is the one the autosave made."""
+    api = world.api["person"]
+    app = create(api, "S1", "issue")
+    data = {"subtypes": ["cellular"], "territory": "Алматы"}
+    assert api.put(f"/applications/{app['id']}/form", {"data": data, "version": 0})["form_version"] == 1
+    again = api.put(f"/applications/{app['id']}/form", {"data": data, "version": 0})
+    assert again["form_version"] == 1 and again["form"] == data
+    changed = api._call("put", f"/applications/{app['id']}/form",
+                        {"data": {**data, "territory": "Астана"}, "version": 0}, expect=409)
+    assert changed.json()["code"] == "stale_form"
+    assert api.get(f"/applications/{app['id']}")["form"] == data
+
+
 def test_form_errors_are_localised(world):
     api = world.api["person"]
     app = create(api, "S3", "assignment")
