@@ -173,10 +173,33 @@ def pending_msgids() -> tuple[re.Pattern, ...]:
     return tuple(re.compile(re.escape(p)) for p in sorted(pieces, key=len, reverse=True))
 
 
+@functools.lru_cache(maxsize=1)
+def typed_texts() -> tuple[str, ...]:
+    """What the world's applicants typed in free-text fields (journeys.FORMS: "fixed telephony in Astana"): their
+    words, not codes, though one of them may spell a code."""
+    from applications.tests.journeys import FORMS
+
+    found = set()
+
+    def walk(value):
+        if isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+        elif isinstance(value, str) and " " in value.strip():
+            found.add(value.strip())
+    walk(list(FORMS.values()))
+    return tuple(sorted(found, key=len, reverse=True))
+
+
 def leaks(text: str) -> list[str]:
     """What in a page's visible text is an internal code (one line per kind, the tokens found)."""
     for pattern in pending_msgids():
         text = pattern.sub(" ", text)
+    for typed in typed_texts():
+        text = text.replace(typed, " ")
     found = []
     for name, pattern in (("snake_case", SNAKE), ("literal", LITERALS), ("English code", _codes_pattern()),
                           ("ISO date", ISO_DATE), ("amount without spaces", RAW_AMOUNT)):
@@ -200,8 +223,17 @@ class Subject:
 def build(w) -> tuple[list[Subject], dict]:
     """Requests of the world's applicant in the states a person meets; the values of the other path parameters."""
     from accounts.models import User
-    from applications.models import Application
-    from applications.tests.journeys import DOCUMENTS, FORMS, create, decide, fill, portal_until_registered
+    from applications.tests.journeys import (
+        DOCUMENTS,
+        FORMS,
+        create,
+        decide,
+        fill,
+        office_decides,
+        office_until_decision,
+        pay,
+        portal_until_registered,
+    )
     from conftest import PERSON
     from pscdesk import actions as desk
     from services.models import Fee, QualificationRequirement
@@ -265,11 +297,16 @@ def build(w) -> tuple[list[Subject], dict]:
     add("paper S4 at the scans", "inspection_officer", ("office", "scans"), staff_scans)
 
     values = {"user_id": [w.person.pk, w.committee_officer.pk], "fee_id": [Fee.objects.order_by("id").first().pk]}
-    if issued is not None:
-        app = Application.objects.get(pk=issued["id"])
-        number = app.documents.exclude(number="").order_by("id").values_list("number", flat=True).first()
-        if number:
-            values["number"] = [number]
+    add("S3 permit issued (paid)", "inspection_officer", ("portal", "office"),
+        lambda: pay(a, decide(insp, portal_until_registered(w, a, "S3", "assignment"))))
+    add("S2 order issued (2015 chain)", "head", ("portal", "office"),
+        lambda: office_decides(w, office_until_decision(w, portal_until_registered(w, a, "S2", "allocate")), "approve"))
+    # every registry entry of the world: a licence, permits, an order (its page and its verification page)
+    from registry.models import Record
+
+    values["number"] = list(Record.objects.order_by("id").values_list("number", flat=True))
+    if issued is None or not values["number"]:
+        problems.append("world: no registry entry: the registry's and the verification's record pages not scanned")
     desk.issue_ticket()
     values["ticket_id"] = [desk.call_next(w.psc).pk]
     values["code"] = ["S1", "S2", "S3", "S4"]
