@@ -170,7 +170,8 @@ def pending_msgids() -> tuple[re.Pattern, ...]:
     for path in t._source_files({".html", ".txt"}):
         found.update(k for k, _where in t._template_msgids(path) if k not in known and k[1])
     pieces = {p.strip() for _ctx, msgid in found for p in PLACEHOLDER.split(msgid) if len(p.strip()) >= 3}
-    return tuple(re.compile(re.escape(p)) for p in sorted(pieces, key=len, reverse=True))
+    # the diagram breaks a name over lines: any white space between its words
+    return tuple(re.compile(r"\s+".join(re.escape(w) for w in p.split())) for p in sorted(pieces, key=len, reverse=True))
 
 
 @functools.lru_cache(maxsize=1)
@@ -191,6 +192,14 @@ def typed_texts() -> tuple[str, ...]:
         elif isinstance(value, str) and " " in value.strip():
             found.add(value.strip())
     walk(list(FORMS.values()))
+    # the position the applicant states at the hearing before a refusal (journeys.through_hearing's text)
+    import inspect
+
+    from applications.tests import journeys
+
+    hearing = getattr(journeys, "through_hearing", None)
+    if hearing is not None:
+        walk(inspect.signature(hearing).parameters["text"].default)
     return tuple(sorted(found, key=len, reverse=True))
 
 
