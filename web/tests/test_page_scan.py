@@ -44,7 +44,7 @@ LANGS = ("kk", "ru")
 SHOTS = os.environ.get("PAGE_SCAN_SHOTS", "")
 
 # Not pages: the API, Django's admin (its own translations), downloads and exports, machine endpoints.
-NOT_PAGES = re.compile(r"^(api/|admin/|healthz|readyz|pki/)|\.(csv|json|crl)$|attachments/|/to-sign$")
+NOT_PAGES = re.compile(r"^(api/|admin/|healthz|readyz|pki/)|\.(csv|json|crl|pdf)$|attachments/|/to-sign$|/scan$")
 
 # Who opens a page, by its route's start (first match); "owner": the officer whose request it is.
 PEOPLE = (
