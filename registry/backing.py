@@ -17,12 +17,18 @@ def _with_last_event(qs):
 
 
 def check_statuses(view) -> list:
-    """Every record whose status is not the one its last event says (or that has no event at all)."""
+    """Every record whose status is not the one its last event says (or that has no event at all). The kept
+    verification answers of each such record are forgotten: /verify/ says "not backed" from now on, not only
+    once its kept answer has expired (registry/cache.py)."""
+    from registry import cache
+
     problems, last_id = [], 0
     while True:
         chunk = list(_with_last_event(Record.objects.filter(pk__gt=last_id).order_by("pk"))
                      .values_list("pk", "number", "status", "last_event", "last_status")[:CHUNK])
         if not chunk:
+            for problem in problems:
+                cache.forget_record(problem.row_id)
             return problems
         for pk, number, status, event_id, event_status in chunk:
             if event_id is None:

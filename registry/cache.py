@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 
 import redis
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -79,8 +80,7 @@ def forget(numbers) -> None:
 def forget_record(record_id: int) -> None:
     """Forget the answers of a record's number and of every document that made one of its versions (now, and
     again after the commit, as ``forget``)."""
-    from registry.models import Record, RecordDocument
-
+    Record, RecordDocument = apps.get_model("registry", "Record"), apps.get_model("registry", "RecordDocument")
     numbers = set(Record.objects.filter(pk=record_id).values_list("number", flat=True))
     for document, by_document in RecordDocument.objects.filter(record_id=record_id).values_list(
             "document__number", "by_document__number"):
@@ -91,8 +91,7 @@ def forget_record(record_id: int) -> None:
 def forget_document(number: str) -> None:
     """A document's hash changed (signed, validation data renewed): forget its answers and those of the record
     it made a version of (a record's number answers with its current document's hash)."""
-    from registry.models import RecordDocument
-
+    RecordDocument = apps.get_model("registry", "RecordDocument")
     forget([number])
     for record_id in set(RecordDocument.objects.filter(document__number=number).values_list("record_id", flat=True)) | set(
             RecordDocument.objects.filter(by_document__number=number).values_list("record_id", flat=True)):
