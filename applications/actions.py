@@ -241,6 +241,7 @@ def withdraw(application_id, actor, *, reason: str = "") -> Application:
     app = Application.objects.filter(pk=application_id).first()
     if app is None or not is_applicant(actor, app):
         raise NotFound()
+    refuse_unless_may_sign(actor)  # withdrawing acts for the company: a plain employee sees, does not withdraw
     _check_withdrawable(app)
     open_payment = app.payments.filter(status=Payment.Status.CREATED).exclude(gateway_id="").first()
     if open_payment is not None:

@@ -179,6 +179,11 @@ def test_a_plain_employee_sees_the_companys_requests_but_does_not_sign(world):
                        expect=403)
     assert answer["code"] == "no_signing_right", answer
     assert Application.objects.get(pk=app["id"]).status != "refused"  # nothing happened to the request
+    # Nor does the employee withdraw the company's request (it acts for the company); the head may.
+    refused = mine._call("post", f"/applications/{filed_by_head['id']}/withdrawal", {"reason": "ошибка"})
+    assert refused.status_code == 403 and refused.json()["code"] == "no_signing_right"
+    assert Application.objects.get(pk=filed_by_head["id"]).status == "draft"
+    assert head.post(f"/applications/{filed_by_head['id']}/withdrawal", {"reason": "ошибка"})["status"] == "withdrawn"
     # The head sees the employee's request too (the company's, by its BIN).
     assert is_applicant(world.company_head, Application.objects.get(pk=app["id"]))
 
