@@ -232,10 +232,10 @@ TERMS: tuple[Term, ...] = (
     Term(
         "receipt",
         # The PSC's receipt of documents (§8). "receipt" as "receiving" ("from
-        # the receipt of the application") is excluded; a payment receipt is not
-        # in the catalogs (it would be a квитанция / түбіртек).
+        # the receipt of the application") and the bank's payment receipt (a
+        # квитанция / түбіртек) are excluded.
         english=(r"receipts?(?:'s)?",),
-        exclude=(r"\b(?:from|since|on|after|upon)\s+(?:the\s+)?receipt\s+of\b", r"\bpayment\s+receipts?\b"),
+        exclude=(r"\b(?:from|since|on|after|upon)\s+(?:the\s+)?receipt\s+of\b", r"\b(?:payment|bank's|bank)\s+receipts?\b"),
         kk=(_kk("қолхат"),), ru=(_ru("расписк"),),
         ru_forbidden=(_ru("квитанци"),),
         table=("receipt", "қолхат", "расписка"),
@@ -314,7 +314,8 @@ TERMS: tuple[Term, ...] = (
         # request for payment, and the API's HTTP requests (whole messages of the
         # JSON API and of the idempotency keys, where Kazakh says "сұрау").
         exclude=(
-            r"\brequest\s+(?:a|an|the)\s+new\b", r"\blog-in\s+requests?\b", r"\brequests?\s+for\s+payment\b",
+            r"\brequest\s+(?:a|an|the)\s+new\b", r"\b(?:log-in|registration)\s+requests?\b",
+            r"\brequests?\s+for\s+payment\b", r"\bpaper\s+requests?\b",
             r"\bHTTP\s+requests?\b", r"\bon\s+request\b",
             r"(?s)^.*\b(?:idempotency|bearer\s+token|this\s+kind\s+of\s+request)\b.*$",
             r"(?s)^The request (?:has errors|could not be (?:processed|read))\.?$",
@@ -328,9 +329,10 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         "application",
-        # The paper application brought to the PSC or the provider (channels B/C).
+        # The paper application brought to the PSC or the provider (channels B/C);
+        # "a paper request" is one too.
         section="project",
-        english=(r"applications?(?:'s?)?",),
+        english=(r"applications?(?:'s?)?", r"paper\s+requests?"),
         kk=(_kk("өтініш"),),
         ru=(_ru("заявлени"),),
         ru_forbidden=(_ru("заявк"), r"заявок"),
