@@ -55,6 +55,8 @@ def test_the_2015_chain_scan_unit_executor_draft_and_signed_order(world):
     assert open_kind(app.pk) == "assign_executor"
     done = Event.objects.get(application=app, kind="step_done", bpmn_id="assign_unit")
     assert done.data["unit_id"] == committee.pk and done.actor == w.head
+    history = page(head, f"/office/requests/{app.pk}/").split('id="hist-h"')[1]
+    assert committee.name_en in history  # the history names the unit chosen
 
     # step 4: the unit head's choice: the unit's active executors only
     other = User.objects.create_user(username="exec2", password="demo-pass-123", kind="officer", first_name="Ерлан",

@@ -83,10 +83,25 @@ def _history(app) -> list[dict]:
     rows = []
     for e in Event.objects.filter(application=app).select_related("actor"):
         label = EVENTS.get(e.kind) or EVENT_LABELS.get(e.kind)
+        detail = " ".join(str(v) for k, v in (e.data or {}).items() if k in DETAIL_KEYS)
         rows.append({"at": e.at, "label": label or e.kind.replace("_", " "), "step": e.step,
-                     "actor": e.actor,
-                     "detail": " ".join(str(v) for k, v in (e.data or {}).items() if k in DETAIL_KEYS)[:300]})
+                     "actor": e.actor, "detail": " ".join(filter(None, (detail, _choice(e.data or {}))))[:300]})
     return rows
+
+
+def _choice(data: dict) -> str:
+    """The 2015 office chain's choices as a person reads them: the structural unit, the executor."""
+    from services.models import ProviderUnit
+
+    if data.get("unit_id"):
+        unit = ProviderUnit.objects.filter(pk=data["unit_id"]).first()
+        return localized(unit, "name") if unit is not None else ""
+    if data.get("executor_id"):
+        from accounts.models import User
+
+        executor = User.objects.filter(pk=data["executor_id"]).first()
+        return (executor.get_full_name() or executor.username) if executor is not None else ""
+    return ""
 
 
 def _executors(app):
