@@ -41,6 +41,7 @@ from accounts.api import router as accounts_router  # noqa: E402
 from applications.api import router as applications_router  # noqa: E402
 from documents.api import router as documents_router  # noqa: E402
 from documents.api import signing_router as document_signing_router  # noqa: E402
+from hearings.api import router as hearings_router  # noqa: E402
 from integrations.api import router as integrations_router  # noqa: E402
 from numbering.api import router as numbering_router  # noqa: E402
 from registry.api import router as registry_router  # noqa: E402
@@ -52,6 +53,7 @@ api.add_router("/v1/auth", accounts_router)
 api.add_router("/v1/services", services_router)
 api.add_router("/v1/applications", applications_router)
 api.add_router("/v1/applications", documents_router)
+api.add_router("/v1/applications", hearings_router)
 api.add_router("/v1/documents", document_signing_router)
 api.add_router("/v1/gateway", integrations_router)
 api.add_router("/v1/registry", registry_router)

@@ -17,6 +17,7 @@ DOCUMENT_PREFIXES = {
     "refusal": "REF",
     "receipt": "RCP",
     "refusal_receipt": "RRC",
+    "hearing_notice": "HNT",  # the notice of an intended refusal (hearings/, docs/refusals.md)
     "incoming": "INC",
 }
 

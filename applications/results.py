@@ -34,7 +34,7 @@ def signer_of(run, kind: str):
         return None
     if kind in RESULT_KINDS:
         return decider
-    if kind == "refusal" and run.actor is not None and run.actor.pk == decider.pk:
+    if kind in ("refusal", "hearing_notice") and run.actor is not None and run.actor.pk == decider.pk:
         return decider
     return None
 

@@ -20,9 +20,12 @@ ANSWER_STEP = "answer_hearing"
 MAX_ANSWER = 5000
 
 
-def _locked(application_id):
+def _locked(application_id, applicant=None):
+    """The request and its open hearing, locked; with ``applicant``, only theirs to answer (else NotAllowed)."""
     app = (Application.objects.select_for_update(of=("self",)).select_related("definition", "process")
            .defer("definition__text").get(pk=application_id))
+    if applicant is not None and (applicant.pk != app.applicant_user_id):
+        raise engine.NotAllowed()
     hearing = Hearing.objects.select_for_update().filter(application=app, closed_at__isnull=True).first()
     if hearing is None:
         raise NoHearing()
@@ -32,12 +35,12 @@ def _locked(application_id):
 def answer(application_id, actor, *, text: str) -> Hearing:
     """The applicant's position on the intended refusal, within the term (APC, art. 73)."""
     text = (text or "").strip() if isinstance(text, str) else ""
-    if not text:
-        raise AnswerRequired()
-    if len(text) > MAX_ANSWER:
-        raise AnswerRequired(code="hearing_answer_too_long")
     with transaction.atomic():
-        app, hearing = _locked(application_id)
+        app, hearing = _locked(application_id, actor)
+        if not text:
+            raise AnswerRequired()
+        if len(text) > MAX_ANSWER:
+            raise AnswerRequired(code="hearing_answer_too_long")
         tasks = engine.open_tasks(app)
         task = engine.open_task(app, ANSWER_STEP, tasks)
         if not may_complete(actor, app, task):

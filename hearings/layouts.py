@@ -10,6 +10,8 @@ refusal layout the services' ``layouts.LAYOUTS["refusal"]`` name (docs/refusals.
 """
 from __future__ import annotations
 
+import datetime
+
 from documents.layouts import Field, Section, Text, common_tail, document, holder, request_fields
 from documents.layouts.refusal import REASONS, TITLE, UNKNOWN
 from hearings import grounds
@@ -62,3 +64,32 @@ def hearing_fields(ctx) -> list[Field]:
         rows.append(Field("Өтініш берушінің ұстанымы", "Позиция заявителя",
                           value_kk="Белгіленген мерзімде ұстаным берілмеді", value_ru="В установленный срок позиция не представлена"))
     return rows
+
+
+NOTICE_TITLE = ("БОЛЖАМДЫ БАС ТАРТУ ТУРАЛЫ ХАБАРЛАМА", "УВЕДОМЛЕНИЕ О ПРЕДПОЛАГАЕМОМ ОТКАЗЕ")
+
+
+def notice(ctx):
+    """The notice of an intended refusal (APC, art. 73): the intended ground and reasons, the term to state a
+    position and how; the hearing precedes the decision, which is not taken yet."""
+    content = ctx.document.content
+    app = ctx.app
+    ground = grounds.ground(app.service, content.get("ground", ""))
+    rows = holder(ctx) + request_fields(ctx)
+    if ground is not None:
+        rows += [Field("Болжамды бас тартудың құқықтық негізі", "Правовое основание предполагаемого отказа",
+                       value_kk=ground.basis.kk, value_ru=ground.basis.ru),
+                 Field("Негіздің мәні", "Суть основания", value_kk=ground.text.kk, value_ru=ground.text.ru)]
+    for i, (r_kk, r_ru) in enumerate(ctx.reason_texts(content.get("reasons") or []), 1):
+        rows.append(Field(f"Себеп {i}", f"Причина {i}", value_kk=r_kk, value_ru=r_ru))
+    due = content.get("answer_due_at", "")
+    if due:
+        rows.append(Field("Ұстанымды білдіру мерзімі", "Срок для выражения позиции",
+                          ctx.date(datetime.datetime.fromisoformat(due))))
+    texts = [Text(
+        f"{grounds.HEARING_BASIS.kk}: шешім қабылданғанға дейін сіз болжамды бас тартуға қатысты өз ұстанымыңызды "
+        "порталда, өтінім бетінде білдіре аласыз. Шешім сіздің ұстанымыңызды ескере отырып не мерзім өткеннен кейін "
+        "қабылданады.",
+        f"{grounds.HEARING_BASIS.ru}: до принятия решения вы можете выразить свою позицию по предполагаемому отказу "
+        "на портале, на странице заявки. Решение принимается с учётом вашей позиции либо по истечении срока.")]
+    return document(ctx, NOTICE_TITLE, sections=[Section(("", ""), rows + common_tail(ctx), texts=texts)])

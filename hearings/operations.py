@@ -3,13 +3,17 @@ docs/process-definitions.md lists them):
 
 - ``notify_intended_refusal`` (param ``ground``): the officer proposed a refusal on the substance; the applicant
   is notified of the intended refusal, its ground and reasons, and of the term to answer (the ``term`` of the
-  definition's ``answer_hearing`` task) — a Hearing row and a ``hearing_notified`` event (a notification on
-  the portal).
+  definition's ``answer_hearing`` task) — a Hearing row, the notice document (``hearing_notice``, signed by the
+  officer) and a ``hearing_notified`` event (a notification on the portal).
 - ``record_hearing_outcome``: the officer decided after the hearing; the decision is recorded on the hearing
   with whether the applicant answered, and the history says so (``hearing_decided``).
 """
 from __future__ import annotations
 
+from django.db import transaction
+
+from applications.results import issue_document
+from documents.tasks import enqueue_pending
 from hearings import grounds
 from hearings.models import Hearing
 from workdays.calendar import due_at
@@ -33,9 +37,14 @@ def notify_intended_refusal(run, node, data, ground: str) -> dict:
     hearing = Hearing.objects.create(
         application=app, ground=ground, reasons=list(data.get("refusal_reasons") or []), proposed_by=run.actor,
         notified_at=run.now, term=term_text, answer_due_at=due_at(run.now, term))
-    run.event("hearing_notified", node, ground=ground, hearing=hearing.pk,
+    # The notice as a document: signed by the officer who proposed the refusal (their EDS, as a decision).
+    document = issue_document(run, "hearing_notice", ground=ground, reasons=hearing.reasons, term=term_text,
+                              answer_due_at=hearing.answer_due_at.isoformat())
+    run.event("hearing_notified", node, ground=ground, hearing=hearing.pk, number=document.number,
               answer_due_at=hearing.answer_due_at.isoformat())
-    return {"hearing": hearing.pk, "ground": ground}
+    application_id = app.pk
+    transaction.on_commit(lambda: enqueue_pending(application_id))  # its PDF, after the decision's commit
+    return {"hearing": hearing.pk, "ground": ground, "number": document.number}
 
 
 @operation

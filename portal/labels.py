@@ -70,6 +70,7 @@ RESULT_KINDS = {
     "refusal": _("reasoned refusal"),
     "receipt": _("receipt"),
     "refusal_receipt": _("refusal receipt"),
+    "hearing_notice": _("notice of an intended refusal"),
 }
 
 CHANNELS = {

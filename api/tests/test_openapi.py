@@ -21,6 +21,7 @@ ACTION_ENDPOINTS = {
     "assign_unit": ("post", "/api/v1/applications/{application_id}/unit-assignment"),
     "assign_executor": ("post", "/api/v1/applications/{application_id}/executor-assignment"),
     "sign_result": ("post", "/api/v1/applications/{application_id}/result-signature"),
+    "answer_hearing": ("post", "/api/v1/applications/{application_id}/hearing-answer"),
 }
 
 

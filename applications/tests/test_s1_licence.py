@@ -118,7 +118,7 @@ def test_step_10_reasoned_refusal_after_qualification_check(world):
     app = decide(officer, app, "refuse", not_met=["technical-base"], comment="no premises")
     assert app["status"] == "refused" and app["refusal_step"] == "10"
     assert app["refusal_details"] == ["technical-base", "no premises"]
-    assert [d["kind"] for d in app["documents"]] == ["refusal"]
+    assert [d["kind"] for d in app["documents"]] == ["hearing_notice", "refusal"]  # the 2026 hearing's notice first
 
 
 def test_only_the_committee_decides_s1(world):

@@ -106,7 +106,7 @@ def test_portal_step_8_refusal_after_the_check_asks_for_no_payment(world):
     assert app["status"] == "refused" and app["refusal_step"] == "8"
     assert app["refusal_reason"] == "qualification_failed"
     assert app["refusal_details"] == ["band-available", "band is occupied"]
-    assert [d["kind"] for d in app["documents"]] == ["refusal"]
+    assert [d["kind"] for d in app["documents"]] == ["hearing_notice", "refusal"]  # the 2026 hearing's notice first
     # Refused at the check: the fee is never asked for.
     assert "pay" not in {t["action_kind"] for t in api.get(f"/applications/{app['id']}/tasks")}
     assert "payment_started" not in history_kinds(api, app)

@@ -74,7 +74,7 @@ def test_portal_step_8_refusal_after_the_inspections_check(world):
     app = decide(inspector, app, "refuse", not_met=["device-conformity"], comment="no certificate of conformity")
     assert app["status"] == "refused" and app["refusal_step"] == "8" and app["refusal_reason"] == "qualification_failed"
     assert app["refusal_details"] == ["device-conformity", "no certificate of conformity"]
-    assert [d["kind"] for d in app["documents"]] == ["refusal"] and app["result_kind"] == ""
+    assert [d["kind"] for d in app["documents"]] == ["hearing_notice", "refusal"] and app["result_kind"] == ""
     assert_no_payment(api, app)
     assert step_sequence(api, app) == ["1", "3", "4", "6", "7", "H1", "H2", "H3", "8"]  # the 2026 hearing
 

@@ -31,4 +31,5 @@ def office_hearing(context, app):
             "closable": bool(hearing and hearing.open and timezone.now() > hearing.answer_due_at),
             # a refusal now would only be intended: the applicant is heard first
             "intends": with_hearing and hearing is None and app.status == "registered",
+            "refusal": queries.refusal_of(app) if app.status == "refused" else None,
             "csrf_token": context.get("csrf_token")}

@@ -39,6 +39,9 @@ def test_notice_of_intended_refusal_answer_then_the_reasoned_refusal(chromium, w
     _check_and_refuse(officer, app["id"], "no premises")
     hearing = Hearing.objects.get(application_id=app["id"])
     assert Application.objects.get(pk=app["id"]).status == "registered" and hearing.open
+    assert officer.sign_awaiting(app["id"]) == 1  # the notice, signed with the officer's EDS through NCALayer
+    notice = ResultDocument.objects.get(application_id=app["id"], kind="hearing_notice")
+    assert notice.pdf_sha256 and notice.signer_id == w.committee_officer.pk
     officer.goto(f"/office/requests/{app['id']}/")
     assert officer.page.locator("#hearing").is_visible()
     officer.finish()
@@ -50,8 +53,9 @@ def test_notice_of_intended_refusal_answer_then_the_reasoned_refusal(chromium, w
         me = Visitor(chromium, web.url, lang)
         me.login()
         me.goto(f"/portal/requests/{app['id']}/")
-        notice = me.page.locator("#hearing")
-        assert notice.is_visible() and BASIS[lang] in notice.inner_text()
+        section = me.page.locator("#hearing")
+        assert section.is_visible() and BASIS[lang] in section.inner_text()
+        assert me.page.locator(f"a[href$='/documents/{notice.number}.pdf']").count() == 1  # the signed notice
         me.page.fill("#hearing-answer", answer)
         me.click("#hearing form button[type=submit]")
         hearing.refresh_from_db()

@@ -28,7 +28,7 @@ from hearings import actions, grounds
 from hearings.errors import AnswerRequired, NoHearing, TermNotPassed, TermPassed
 from hearings.models import Hearing
 from services import registry
-from workdays.calendar import due_at
+from workdays.calendar import ALMATY, due_at
 from workflow import definitions, engine
 from workflow.models import Event, WorkTask
 
@@ -72,6 +72,18 @@ def test_a_refusal_on_the_substance_is_first_a_notice_with_its_ground_and_term(w
     assert (task.lane, task.step, task.due_at) == ("applicant", "H2", hearing.answer_due_at)
     notified = Event.objects.get(application_id=app["id"], kind="hearing_notified")
     assert notified.data["ground"] == "qualification_failed" and notified.step == "H1"
+    # the notice is a document the officer who proposed the refusal signs with their EDS
+    notice = ResultDocument.objects.get(application_id=app["id"], kind="hearing_notice")
+    assert notice.number.startswith("HNT-") and notice.number == notified.data["number"]
+    assert notice.signer_id == world.committee_officer.pk
+    assert world.sign_pending(app["id"]) == [notice.number]
+    notice.refresh_from_db()
+    assert notice.pdf_sha256
+    text = _layout_text(notice)
+    assert layout_of(notice, "DEMO")[1].title == ("БОЛЖАМДЫ БАС ТАРТУ ТУРАЛЫ ХАБАРЛАМА", "УВЕДОМЛЕНИЕ О ПРЕДПОЛАГАЕМОМ ОТКАЗЕ")
+    assert "Правовое основание предполагаемого отказа" in text and "приложение 1, пункт 6, условие 4" in text
+    assert "no premises" in text and "АППК, ст. 73" in text
+    assert hearing.answer_due_at.astimezone(ALMATY).strftime("%d.%m.%Y") in text
     # the applicant's page shows the notice, the intended ground with its paragraph, and the form
     client = Client()
     client.force_login(world.person)
@@ -226,3 +238,17 @@ def test_the_2026_versions_hear_before_the_substantive_refusal_and_keep_the_auto
         # the automatic refusals go straight to their refusal: only the officer's check is preceded by a hearing
         assert [n.bpmn_id for n in new.nodes.values() if n.properties.get("step") in ("H1", "H2", "H3")] == [
             "hearing_notice", "hearing_answer", "decide_final"]
+
+
+def test_the_applicant_answers_through_the_api_too(world):
+    app, _answer, officer, _first = _intend_refusal(world)
+    api = world.api["person"]
+    assert api.post(f"/applications/{app['id']}/hearing-answer", {"answer": ""}, expect=422)["code"] == \
+        "hearing_answer_required"
+    assert world.api["company_head"].post(f"/applications/{app['id']}/hearing-answer", {"answer": "x"},
+                                          expect=404)["code"] == "not_found"
+    answered = api.post(f"/applications/{app['id']}/hearing-answer", {"answer": "We disagree."})
+    assert open_kinds(answered) == ["decide"]
+    assert api.post(f"/applications/{app['id']}/hearing-answer", {"answer": "again"}, expect=409)["code"] == \
+        "hearing_not_open"
+    assert Hearing.objects.get(application_id=app["id"]).answer == "We disagree."

@@ -2,6 +2,7 @@
 and its appendix (the licensed sub-types)."""
 from documents.layouts import Field, Section, document
 from hearings.layouts import build as refusal
+from hearings.layouts import notice as hearing_notice
 from services.s1.forms import LicenceReissueForm
 
 TITLE = ("МЕМЛЕКЕТТІК ЛИЦЕНЗИЯ", "ГОСУДАРСТВЕННАЯ ЛИЦЕНЗИЯ")
@@ -64,5 +65,5 @@ def build(ctx):
     ])
 
 
-# The reasoned refusal with its legal ground, hearing and appeal route (services/s1/refusals.py).
-LAYOUTS = {"licence": build, "refusal": refusal}
+# The reasoned refusal (ground, hearing, appeal route: refusals.py) and the notice of an intended refusal.
+LAYOUTS = {"licence": build, "refusal": refusal, "hearing_notice": hearing_notice}

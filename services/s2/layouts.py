@@ -3,6 +3,7 @@ order: the issuing body, ORDER, date, number and city, its subject, the legal ba
 ПРИКАЗЫВАЮ:", numbered items, the signer's position and name."""
 from documents.layouts import Section, Text, document
 from hearings.layouts import build as refusal
+from hearings.layouts import notice as hearing_notice
 
 TITLE = ("БҰЙРЫҚ", "ПРИКАЗ")
 COMMAND = ("БҰЙЫРАМЫН:", "ПРИКАЗЫВАЮ:")
@@ -108,5 +109,5 @@ def build(ctx):
     )
 
 
-# The reasoned refusal with its legal ground, hearing and appeal route (services/s2/refusals.py).
-LAYOUTS = {"order": build, "refusal": refusal}
+# The reasoned refusal (ground, hearing, appeal route: refusals.py) and the notice of an intended refusal.
+LAYOUTS = {"order": build, "refusal": refusal, "hearing_notice": hearing_notice}

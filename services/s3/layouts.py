@@ -6,6 +6,7 @@ the station's place and coordinates), the fee paid and the conditions of use."""
 from documents.context import NBSP
 from documents.layouts import Field, Section, document
 from hearings.layouts import build as refusal
+from hearings.layouts import notice as hearing_notice
 
 TITLE = ("РАДИОЖИІЛІК СПЕКТРІН ПАЙДАЛАНУҒА РҰҚСАТ", "РАЗРЕШЕНИЕ НА ИСПОЛЬЗОВАНИЕ РАДИОЧАСТОТНОГО СПЕКТРА")
 BACK = ("РҰҚСАТТЫҢ АРТҚЫ ЖАҒЫ: ТЕХНИКАЛЫҚ ДЕРЕКТЕР", "ОБОРОТНАЯ СТОРОНА РАЗРЕШЕНИЯ: ТЕХНИЧЕСКИЕ ДАННЫЕ")
@@ -79,5 +80,5 @@ def build(ctx):
     ])
 
 
-# The reasoned refusal with its legal ground, hearing and appeal route (services/s3/refusals.py).
-LAYOUTS = {"permit": build, "refusal": refusal}
+# The reasoned refusal (ground, hearing, appeal route: refusals.py) and the notice of an intended refusal.
+LAYOUTS = {"permit": build, "refusal": refusal, "hearing_notice": hearing_notice}

@@ -5,6 +5,7 @@ and the conditions of use."""
 from documents.context import NBSP
 from documents.layouts import Field, Section, document
 from hearings.layouts import build as refusal
+from hearings.layouts import notice as hearing_notice
 from services.s3.layouts import CONDITION, front
 
 TITLE = ("РАДИОЭЛЕКТРОНДЫҚ ҚҰРАЛДАР МЕН ЖОҒАРЫ ЖИІЛІКТІ ҚҰРЫЛҒЫЛАРДЫ ПАЙДАЛАНУҒА РҰҚСАТ",
@@ -59,5 +60,5 @@ def build(ctx):
     ])
 
 
-# The reasoned refusal with its legal ground, hearing and appeal route (services/s4/refusals.py).
-LAYOUTS = {"permit": build, "refusal": refusal}
+# The reasoned refusal (ground, hearing, appeal route: refusals.py) and the notice of an intended refusal.
+LAYOUTS = {"permit": build, "refusal": refusal, "hearing_notice": hearing_notice}

@@ -109,5 +109,5 @@ def test_a_sixth_service_defined_only_in_a_test_folder_runs_end_to_end(world):
     assert registry.find("S6") is None and definitions.definition_for("S6", "portal", FAKE_DAY) is None
     assert real_state() == before
     app = create(api, "S4", "device")
-    assert app["process_id"] == "S4_portal_2012" and open_kinds(app) == ["fill"]
+    assert app["process_id"] == "S4_portal_2026" and open_kinds(app) == ["fill"]
 

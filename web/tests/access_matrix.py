@@ -191,6 +191,7 @@ POST   api/v1/applications/<application_id>/executor-assignment             s2_e
 POST   api/v1/applications/<application_id>/result-signature                s2_sign      log  403  404  403  404  404  403  ok   403  403  404  403
 POST   api/v1/applications/<application_id>/survey                          issued       log  in   404  404  403  404  404  404  404  404  404  403
 POST   api/v1/applications/<application_id>/withdrawal                      registered   log  ok   404  404  404  404  404  404  404  404  404  404
+POST   api/v1/applications/<application_id>/hearing-answer                  registered   log  in   404  404  403  404  404  404  404  404  404  403
 POST   api/v1/applications/<application_id>/copy                            issued       log  in   404  404  404  404  404  404  404  404  404  404
 GET    api/v1/applications/<application_id>/signature/payload               registered   log  ok   404  404  ok   404  404  404  404  404  404  ok
 GET    api/v1/applications/<application_id>/signature/cms                   registered   log  ok   404  404  ok   404  404  404  404  404  404  ok
