@@ -260,8 +260,8 @@ TERMS: tuple[Term, ...] = (
         # The S2 result, the provider's order (§8 бұйрық / приказ), and the
         # regulations themselves ("Order No. 809"). Other senses are excluded: "in
         # calling order", "in order to", "sort order"; the bare msgid "Order" is
-        # used for both the back office's sort order and the S2 order column (see
-        # the allow-list in core/tests/test_glossary.py).
+        # the back office's sort-order filter (allowed in core/tests/test_glossary.py);
+        # a column naming the S2 order uses the msgid "order".
         english=(r"orders?(?:'s?)?",),
         exclude=(r"\bin\s+(?:\w+\s+)?order\b", r"\bsort(?:ing)?\s+order\b", r"\border\s+of\s+(?:the\s+)?(?:steps|columns|rows)\b"),
         kk=(_kk("бұйрық"), _kk("бұйрығ")),

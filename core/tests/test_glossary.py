@@ -24,11 +24,11 @@ LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
 
 # (lang, msgid) -> why the glossary does not apply there. Keep it short and justified.
 ALLOWED: dict[tuple[str, str], str] = {
-    # One msgid, two senses: the back office's sort order (backoffice/_filters.html)
-    # and the S2 order column (numbering/utilisation.html, numbering/_check.html).
-    # The templates need a msgctxt to tell them apart; until then the sort sense wins.
-    ("kk", "Order"): "sort order and S2 order share the msgid (needs a context)",
-    ("ru", "Order"): "sort order and S2 order share the msgid (needs a context)",
+    # The bare "Order" is the back office's sort-order filter (backoffice/_filters.html:
+    # "due date, soonest first" / "newest first"), not the S2 document; the numbering
+    # pages' order column uses the msgid "order" (бұйрық / приказ).
+    ("kk", "Order"): "the sort order of the back office's list, not the S2 order",
+    ("ru", "Order"): "the sort order of the back office's list, not the S2 order",
 }
 
 
