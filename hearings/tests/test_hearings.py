@@ -84,7 +84,9 @@ def test_a_refusal_on_the_substance_is_first_a_notice_with_its_ground_and_term(w
     assert "Правовое основание предполагаемого отказа" in text and "приложение 1, пункт 6, условие 4" in text
     assert "no premises" in text and "АППК, ст. 73" in text
     assert hearing.answer_due_at.astimezone(ALMATY).strftime("%d.%m.%Y") in text
-    # the applicant's page shows the notice, the intended ground with its paragraph, and the form
+    # a notification in the applicant's inbox; their page shows the notice, the ground with its paragraph, the form
+    from portal.inbox import notifications
+    assert [e.kind for e in notifications(world.person)][0] == "hearing_notified"
     client = Client()
     client.force_login(world.person)
     page = client.get(f"/portal/requests/{app['id']}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
