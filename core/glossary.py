@@ -177,11 +177,16 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(
         "state-database",
-        english=(r"state databases?",),
+        # The msgids also call it "the state registry" (the Individuals / Legal
+        # entities look-up): the same §8 term, not the registry of licences.
+        english=(r"state databases?", r"state registr(?:y|ies)"),
         kk=(r"мемлекеттік\s+" + _kk("дерекқор"), r"МДҚ" + _KK_END),
         ru=(_ru("государственн") + r"\s+" + _ru("баз") + r"\s+данных", r"ГБД"),
-        table=("state database (\"Individuals\" / \"Legal entities\")",
-               "«Жеке тұлғалар» / «Заңды тұлғалар» МДҚ", "ГБД «Физические лица» / «Юридические лица»"),
+        kk_forbidden=(r"мемлекеттік\s+" + _kk("тізілім"),),
+        ru_forbidden=(_ru("государственн") + r"\s+" + _ru("реестр"),),
+        table=("state database, state registry (\"Individuals\" / \"Legal entities\")",
+               "мемлекеттік дерекқор; «Жеке тұлғалар» / «Заңды тұлғалар» МДҚ",
+               "государственная база данных; ГБД «Физические лица» / «Юридические лица»"),
     ),
     Term(
         "e-licensing",
@@ -289,6 +294,13 @@ TERMS: tuple[Term, ...] = (
         ru=(_ru("документооборот"), r"ЕСЭДО"),
         table=("unified document-management system", "электрондық құжат айналымының бірыңғай жүйесі",
                "единая система электронного документооборота (ЕСЭДО)"),
+    ),
+    Term(
+        "history-of-services",
+        english=(r"history of receiving services",),
+        kk=(r"қызметті\s+алудың\s+" + _kk("тарих"),),
+        ru=(_ru("истори") + r"\s+получения\s+услуг",),
+        table=("history of receiving services", "қызметті алудың тарихы", "история получения услуг"),
     ),
     Term(
         "satisfied",
