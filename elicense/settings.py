@@ -133,6 +133,8 @@ LANGUAGE_CODE = "kk"
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Kazakh's date and number formats (Django has none for kk): dd.mm.yyyy, the decimal comma (elicense/formats/kk)
+FORMAT_MODULE_PATH = ["elicense.formats"]
 TIME_ZONE = "Asia/Almaty"
 USE_TZ = True
 
