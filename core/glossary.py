@@ -488,6 +488,34 @@ def markdown_table(section: str) -> str:
     return "\n".join(rows)
 
 
-if __name__ == "__main__":  # print the docs tables: python -m core.glossary
-    print(markdown_table("spec"), end="\n\n")
-    print(markdown_table("project"))
+def check_tsv(text: str) -> list[str]:
+    """Check pending translations written as `msgid<TAB>kk<TAB>ru` lines (plural
+    forms `msgid|msgid_plural<TAB>kk1|kk2<TAB>ru1|ru2|ru3`); lines that are not
+    three columns (comments) are skipped."""
+    problems = []
+    for number, line in enumerate(text.splitlines(), 1):
+        columns = line.split("\t")
+        if len(columns) != 3:
+            continue
+        msgid, *translations = columns
+        plural = "|" in msgid
+        english = msgid.replace("|", "\n") if plural else msgid
+        for lang, column in zip(LANGS, translations, strict=True):
+            for form in column.split("|") if plural else [column]:
+                problems += [f"{number}: [{lang}] {msgid!r} -> {form!r}: {p}" for p in check(english, form, lang)]
+    return problems
+
+
+if __name__ == "__main__":
+    # python -m core.glossary: print the docs tables;
+    # python -m core.glossary FILE...: check pending msgid<TAB>kk<TAB>ru translation files.
+    import sys
+    from pathlib import Path
+
+    if len(sys.argv) == 1:
+        print(markdown_table("spec"), end="\n\n")
+        print(markdown_table("project"))
+    else:
+        found = [f"{name}:{p}" for name in sys.argv[1:] for p in check_tsv(Path(name).read_text(encoding="utf-8"))]
+        print("\n".join(found) or "no glossary problems")
+        sys.exit(1 if found else 0)

@@ -107,3 +107,14 @@ def test_docs_tables_are_the_glossary():
             f"docs/i18n.md does not hold the glossary's {section!r} table; "
             f"print it with `.venv/bin/python -m core.glossary` and paste it:\n{table}"
         )
+
+
+def test_check_tsv():
+    text = (
+        "# a comment line\n"
+        "The applicant's IIN\tКөрсетілетін қызметті алушының ЖСН\tИИН заявителя\n"
+        "%(n)s request|%(n)s requests\t%(n)s сұрау салу|%(n)s сұрау салу\t%(n)s запрос|%(n)s запроса|%(n)s заявок\n"
+    )
+    problems = glossary.check_tsv(text)
+    assert [p.split(":")[0] for p in problems] == ["2", "2", "3", "3"], problems
+    assert "[ru]" in problems[0] and "заявителя" in problems[1] and "заявок" in problems[3]
