@@ -807,7 +807,7 @@ def attach_scans(application_id, actor, *, documents_presented: list[str]) -> Ap
         missing = _missing_documents(app, presented)
         if missing:
             raise InvalidInput(_("Required documents are missing."), code="documents_missing", documents=missing)
-        from integrations.paper_payments import require_confirmed
+        from applications.paper_fee import require_confirmed
 
         require_confirmed(app)  # a paid service's fee, confirmed with the gateway (S1, S3 from paper)
         freeze_revision(app)

@@ -199,7 +199,7 @@ def enter_application(request, application_id: int, body: IdentityIn):
 
 @router.post("/{application_id}/scans", response=ApplicationOut)
 def attach_scans(request, application_id: int, body: ScansIn):
-    from integrations import paper_payments
+    from applications import paper_payments
 
     app_id = _get(request, application_id).pk
     if body.payment_reference:

@@ -17,6 +17,7 @@ import hashlib
 import json
 
 from accounts.models import User
+from services import registry
 from services.models import ProviderUnit
 from workflow.models import Event
 
@@ -44,9 +45,10 @@ def executors(app):
 
 
 def drafts_order(app, task) -> bool:
-    """The 2015 S2 chain through the provider's office (staff and PSC channels): the responsible executor's review
-    (``decide`` in the executor's lane) drafts the order that the head then signs."""
-    return app.service == "S2" and app.channel in ("staff", "psc") and task.lane == "executor"
+    """The office chain (the service's ``drafted_in_office`` channels: S2's staff and PSC, 2015): the responsible
+    executor's review (``decide`` in the executor's lane) drafts the result that the head then signs."""
+    service = registry.find(app.service)
+    return service is not None and app.channel in service.drafted_in_office and task.lane == "executor"
 
 
 def order_draft(app) -> dict | None:

@@ -26,7 +26,7 @@ class Payment(models.Model):
     reported_by = models.CharField(max_length=12, blank=True,
                                    help_text="callback / reconcile / status check / officer (a paper request's fee)")
     last_polled_at = models.DateTimeField(null=True, blank=True)
-    # A fee paid at a bank for a paper request, confirmed with the gateway by an officer (integrations.paper_payments):
+    # A fee paid at a bank for a paper request, confirmed with the gateway by an officer (applications.paper_payments):
     # the payer's IIN/BIN and who confirmed it, when. `reference` is then the bank's payment reference.
     payer = models.CharField(_("payer's IIN/BIN"), max_length=12, blank=True)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,

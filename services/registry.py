@@ -66,6 +66,9 @@ class Service:
     scope_text: Callable[[dict], str] | None = None
     # Layouts of the result documents this service makes: result kind → build(ctx) -> Layout.
     layouts: dict[str, Callable] = field(default_factory=dict)
+    # The channels in which the provider's responsible executor drafts the result's content at their review and
+    # the head signs that draft (the 2015 office chain: applications/office_chain.py).
+    drafted_in_office: tuple[str, ...] = ()
 
     @property
     def public_scope_keys(self) -> tuple[str, ...]:

@@ -1,5 +1,5 @@
 """A paper S1 or S3 request is registered only once the officer has confirmed its fee with the payment gateway
-(integrations.paper_payments): the fee paid at a bank (the gateway simulator's bank payment, over HTTP), the
+(applications.paper_payments): the fee paid at a bank (the gateway simulator's bank payment, over HTTP), the
 payer's IIN/BIN and the reference from the receipt entered on the scans page or sent with the API's P6."""
 from __future__ import annotations
 

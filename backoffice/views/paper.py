@@ -11,13 +11,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from applications import actions
+from applications import actions, paper_payments
 from applications.models import Application
 from backoffice.views.access import _message, staff_required
 from backoffice.views.requests import _get, _registry_rows, paper_payment_view
 from core.errors import DomainError
 from documents.context import amount
-from integrations import adapters, paper_payments
+from integrations import adapters
 from integrations.adapters import AdapterUnavailable
 from integrations.exchange import about
 from portal.formfields import describe, from_post

@@ -191,10 +191,10 @@ def request_detail(request, application_id):
 
 
 def paper_payment_view(app) -> dict | None:
-    """A paper request's fee, paid at a bank and confirmed with the gateway (integrations.paper_payments), as the
+    """A paper request's fee, paid at a bank and confirmed with the gateway (applications.paper_payments), as the
     pages show it; None when there is none."""
     from documents.context import amount
-    from integrations import paper_payments
+    from applications import paper_payments
 
     payment = paper_payments.confirmed(app)
     if payment is None:

@@ -31,5 +31,6 @@ SERVICE = Service(
     registry_scope=("resource_kind", "range_start", "range_end", "numbers", "purpose", "order_number"),
     public_scope=("resource_kind", "range_start", "range_end", "numbers", "purpose"),
     scope_text=scope_text,
+    drafted_in_office=("staff", "psc"),  # the 2015 regulation's office chain: the executor drafts the order
     package="services.s2",
 )

@@ -14,6 +14,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from applications import actions
+from applications.models import Application
+from applications.paper_fee import CONFIRMED_BY, PaymentNotConfirmed, confirmed, needs_payment, require_confirmed
 from audit import actions as audit
 from core.errors import DomainError
 from core.identifiers import IdentifierError, parse_bin, parse_iin
@@ -22,17 +25,9 @@ from integrations.adapters import AdapterUnavailable
 from integrations.exchange import about
 from integrations.models import Payment
 from integrations.payments import GatewayRefused
-from services import registry
+from workflow import engine
 
-CONFIRMED_BY = "officer"  # Payment.reported_by of a fee confirmed by an officer
 STEP = "attach_scans"  # the staff channel's registration step (P6), where the fee is confirmed
-
-
-class PaymentNotConfirmed(DomainError):
-    code = "paper_payment_missing"
-    status = 409
-    default_message = _("The fee is not confirmed: enter the payer's IIN/BIN and the payment reference from the "
-                        "bank's receipt and confirm the payment with the gateway before registering the request.")
 
 
 class PaymentRefused(DomainError):
@@ -62,43 +57,25 @@ def _refused(code: str, **params) -> PaymentRefused:
     return PaymentRefused(message, code=code, **params)
 
 
-def needs_payment(app) -> bool:
-    """A paper request of a paid service: its fee is confirmed before it is registered."""
-    service = registry.find(app.service)
-    return app.channel == "staff" and service is not None and service.paid
-
-
-def confirmed(app) -> Payment | None:
-    return app.payments.filter(status=Payment.Status.PAID, reported_by=CONFIRMED_BY).order_by("-id").first()
-
-
-def require_confirmed(app) -> None:
-    """Called by the registration step (under the request's lock): a paid paper request needs its fee confirmed."""
-    if needs_payment(app) and confirmed(app) is None:
-        raise PaymentNotConfirmed()
-
-
 def _payer(value) -> str:
-    from applications.actions import InvalidInput
 
     value = value.strip() if isinstance(value, str) else ""
     if not value:
-        raise InvalidInput(_("Enter the payer's IIN or BIN."), code="payer_required")
+        raise actions.InvalidInput(_("Enter the payer's IIN or BIN."), code="payer_required")
     try:
         return parse_iin(value).value
     except IdentifierError as as_iin:
         try:
             return parse_bin(value).value
         except IdentifierError:
-            raise InvalidInput(as_iin.message, code=f"payer_{as_iin.code}") from None
+            raise actions.InvalidInput(as_iin.message, code=f"payer_{as_iin.code}") from None
 
 
 def _reference(value) -> str:
-    from applications.actions import InvalidInput
 
     value = value.strip() if isinstance(value, str) else ""
     if not value or len(value) > 40 or not value.isprintable():
-        raise InvalidInput(_("Enter the payment reference as printed on the bank's receipt (at most 40 characters)."),
+        raise actions.InvalidInput(_("Enter the payment reference as printed on the bank's receipt (at most 40 characters)."),
                            code="payment_reference_invalid")
     return value
 
@@ -137,10 +114,6 @@ def confirm_payment(application_id, actor, *, payer: str, reference: str, reques
     The gateway is asked outside any transaction that holds the request; its answer is checked, then recorded
     under the lock (checked again there). A repeated confirmation of the same payment returns it unchanged;
     anything refused changes nothing (the exchange log keeps the look-up). The gateway down: 503."""
-    from applications import actions
-    from applications.models import Application
-    from workflow import engine
-
     app = Application.objects.get(pk=application_id)
     if not actions.may_complete(actor, app, engine.open_task(app, STEP)):
         raise engine.NotAllowed()
@@ -191,3 +164,7 @@ def confirm_payment(application_id, actor, *, payer: str, reference: str, reques
             "change": "payment_confirmed", "reference": reference, "amount_kzt": found.amount, "payer": payer,
             "gateway_id": found.payment_id})
     return payment
+
+
+__all__ = ["PaymentNotConfirmed", "PaymentRefused", "confirm_payment", "confirmed", "needs_payment",
+           "require_confirmed"]
