@@ -413,6 +413,31 @@ def _session_cookie(w, person: str) -> str | None:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
+DIAGRAM_TOOLS_CHECKED: list = []
+VIEWPORT = "document.querySelector('#diagram .viewport').getAttribute('transform')"
+
+
+def _diagram_tools(page, where) -> str:
+    """Once: the diagram's zoom buttons and drag work at 360 px (a phone cannot read the whole diagram)."""
+    fitted = page.evaluate(VIEWPORT)
+    page.click("[data-zoom=in]")
+    page.click("[data-zoom=in]")
+    zoomed = page.evaluate(VIEWPORT)
+    box = page.locator("#diagram").bounding_box()
+    page.mouse.move(box["x"] + 100, box["y"] + 100)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 40, box["y"] + 60, steps=4)
+    page.mouse.up()
+    dragged = page.evaluate(VIEWPORT)
+    page.click("[data-zoom=fit]")
+    def scale(transform):
+        return round(float(re.split(r"[(, ]", transform)[1]), 4)
+    refitted = page.evaluate(VIEWPORT)
+    assert scale(zoomed) > scale(fitted) and dragged != zoomed and scale(refitted) == scale(fitted), (
+        where, fitted, zoomed, dragged, refitted)
+    return where
+
+
 def scan(context, lang: str, page_: Page, base_url: str) -> list[str]:
     where = f"{lang} {page_.person} {page_.path}" + (" (posted with errors)" if page_.click else "")
     page = context.pages[0] if context.pages else context.new_page()
@@ -429,6 +454,8 @@ def scan(context, lang: str, page_: Page, base_url: str) -> list[str]:
         return []
     if page.locator("#diagram").count():  # the back office's process diagram: its labels are text too, once drawn
         page.wait_for_selector("#diagram.diagram-ready", timeout=15000)
+        if not DIAGRAM_TOOLS_CHECKED:
+            DIAGRAM_TOOLS_CHECKED.append(_diagram_tools(page, where))
     problems = []
     if page.url.split("?")[0].endswith(("/login/",)) and not page_.path.endswith("/login/"):
         problems.append(f"{where}: sent to the log-in ({page.url})")
@@ -478,6 +505,7 @@ def test_every_page_in_kk_and_ru_without_internal_codes_and_within_360_px(chromi
             finally:
                 context.close()
     assert opened == 2 * len(todo)
+    assert DIAGRAM_TOOLS_CHECKED, "no process diagram was drawn"
     assert not problems, f"{len(problems)} problems on {len(todo)} pages × {len(LANGS)} languages:\n" + "\n".join(problems)
 
 

@@ -15,6 +15,37 @@
     }
     return new XMLSerializer().serializeToString(doc);
   }
+  // Zoom (buttons; the wheel with Ctrl) and pan (drag, or the arrow keys when the diagram has the focus): on a
+  // phone the whole diagram is too small to read, so a person zooms in on the part they need.
+  function tools(el, canvas) {
+    var figure = el.closest("figure") || el.parentNode;
+    figure.querySelectorAll("[data-zoom]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var kind = button.getAttribute("data-zoom");
+        if (kind === "fit") { canvas.zoom("fit-viewport"); return; }
+        var level = canvas.zoom() * (kind === "in" ? 1.25 : 0.8);
+        canvas.zoom(Math.max(0.1, Math.min(4, level)), "auto");
+      });
+    });
+    el.setAttribute("tabindex", "0");
+    el.addEventListener("keydown", function (e) {
+      var step = 40, moves = { ArrowLeft: [step, 0], ArrowRight: [-step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
+      if (moves[e.key]) { canvas.scroll({ dx: moves[e.key][0], dy: moves[e.key][1] }); e.preventDefault(); }
+    });
+    var last = null;
+    el.addEventListener("pointerdown", function (e) { last = [e.clientX, e.clientY]; el.setPointerCapture(e.pointerId); });
+    el.addEventListener("pointermove", function (e) {
+      if (!last) { return; }
+      canvas.scroll({ dx: e.clientX - last[0], dy: e.clientY - last[1] });
+      last = [e.clientX, e.clientY];
+    });
+    ["pointerup", "pointercancel"].forEach(function (name) { el.addEventListener(name, function () { last = null; }); });
+    el.addEventListener("wheel", function (e) {
+      if (!e.ctrlKey) { return; }
+      e.preventDefault();
+      canvas.zoom(Math.max(0.1, Math.min(4, canvas.zoom() * (e.deltaY < 0 ? 1.1 : 0.9))), "auto");
+    }, { passive: false });
+  }
   function show() {
     var el = document.getElementById("diagram");
     if (!el || !window.BpmnJS) { return; }
@@ -33,6 +64,7 @@
           if (!registry.get(id)) { return; }
           canvas.addMarker(id, "current-step");
         });
+        tools(el, canvas);
         el.classList.add("diagram-ready");
       })
       .catch(function (err) {
