@@ -419,10 +419,17 @@ VIEWPORT = "document.querySelector('#diagram .viewport').getAttribute('transform
 
 def _diagram_tools(page, where) -> str:
     """Once: the diagram's zoom buttons and drag work at 360 px (a phone cannot read the whole diagram)."""
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.locator("#diagram").screenshot(path=str(Path(SHOTS) / "diagram-phone.png"))
+    page.click("[data-zoom=fit]")  # a phone starts on the current step, readable; the whole diagram first
     fitted = page.evaluate(VIEWPORT)
     page.click("[data-zoom=in]")
     page.click("[data-zoom=in]")
     zoomed = page.evaluate(VIEWPORT)
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.locator("#diagram").screenshot(path=str(Path(SHOTS) / "diagram-zoomed.png"))
     box = page.locator("#diagram").bounding_box()
     page.mouse.move(box["x"] + 100, box["y"] + 100)
     page.mouse.down()

@@ -17,16 +17,27 @@
   }
   // Zoom (buttons; the wheel with Ctrl) and pan (drag, or the arrow keys when the diagram has the focus): on a
   // phone the whole diagram is too small to read, so a person zooms in on the part they need.
-  function tools(el, canvas) {
+  function tools(el, canvas, registry) {
     var figure = el.closest("figure") || el.parentNode;
+    // the point to zoom around, in the container's pixels: the current step, else the middle of the drawing
+    function focus() {
+      var vb = canvas.viewbox(), target = vb.inner;
+      var current = (el.dataset.current || "").split(" ").filter(Boolean).map(function (id) { return registry.get(id); })
+        .filter(Boolean)[0];
+      if (current && current.width !== undefined) { target = current; }
+      var x = (target.x + target.width / 2 - vb.x) * vb.scale, y = (target.y + target.height / 2 - vb.y) * vb.scale;
+      return { x: Math.max(0, Math.min(vb.outer.width, x)), y: Math.max(0, Math.min(vb.outer.height, y)) };
+    }
+    function zoomTo(level) { canvas.zoom(Math.max(0.1, Math.min(4, level)), focus()); }
     figure.querySelectorAll("[data-zoom]").forEach(function (button) {
       button.addEventListener("click", function () {
         var kind = button.getAttribute("data-zoom");
         if (kind === "fit") { canvas.zoom("fit-viewport"); return; }
-        var level = canvas.zoom() * (kind === "in" ? 1.25 : 0.8);
-        canvas.zoom(Math.max(0.1, Math.min(4, level)), "auto");
+        zoomTo(canvas.zoom() * (kind === "in" ? 1.5 : 1 / 1.5));
       });
     });
+    // a phone: the whole diagram would be a few pixels high; start on the current step at a readable size
+    if (el.clientWidth < 480) { zoomTo(0.5); }
     el.setAttribute("tabindex", "0");
     el.addEventListener("keydown", function (e) {
       var step = 40, moves = { ArrowLeft: [step, 0], ArrowRight: [-step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
@@ -43,7 +54,7 @@
     el.addEventListener("wheel", function (e) {
       if (!e.ctrlKey) { return; }
       e.preventDefault();
-      canvas.zoom(Math.max(0.1, Math.min(4, canvas.zoom() * (e.deltaY < 0 ? 1.1 : 0.9))), "auto");
+      zoomTo(canvas.zoom() * (e.deltaY < 0 ? 1.1 : 0.9));
     }, { passive: false });
   }
   function show() {
@@ -64,7 +75,7 @@
           if (!registry.get(id)) { return; }
           canvas.addMarker(id, "current-step");
         });
-        tools(el, canvas);
+        tools(el, canvas, registry);
         el.classList.add("diagram-ready");
       })
       .catch(function (err) {
