@@ -220,9 +220,9 @@ REGISTRATION_REASON_MESSAGES = {
     "already_registered": _("An account with the IIN/BIN of this certificate exists already: log in with it."),
     "registry_not_found": _("The state database has no record of the IIN/BIN of this certificate, so you cannot "
                             "register. Ask the public service centre to check your data in the state database."),
-    "deceased": _("The state database \u00abIndividuals\u00bb records the holder of this certificate as deceased: "
+    "deceased": _("The state database «Individuals» records the holder of this certificate as deceased: "
                   "registration is not possible."),
-    "liquidated": _("The state database \u00abLegal entities\u00bb records the organisation of this certificate as "
+    "liquidated": _("The state database «Legal entities» records the organisation of this certificate as "
                     "liquidated: registration is not possible."),
     "registry_unavailable": _("The state database cannot be reached now; try again in a few minutes."),
     "registration_expired": _("The registration has expired or was finished already; sign with your EDS again."),

@@ -1,10 +1,10 @@
 from django.urls import path
 
 from backoffice import views
-from hearings import views as hearings
 from backoffice.views import admin as admin_views
 from backoffice.views import indicators as indicator_views
 from backoffice.views import representation as powers
+from hearings import views as hearings
 
 app_name = "backoffice"
 urlpatterns = [

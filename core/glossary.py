@@ -426,29 +426,29 @@ TERMS: tuple[Term, ...] = (
 
 # The §8 titles of the services, verbatim (the msgid is the English title the
 # service definitions use).
-TITLES: dict[str, dict[str, str]] = {
-    "S1": {
+TITLES: tuple[dict[str, str], ...] = (  # the four services, in their order
+    {
         "en": "Issuing, re-issuing and issuing a duplicate of a licence to provide communication services",
         "kk": "Байланыс саласындағы қызметтерді көрсетуге лицензия беру, қайта ресімдеу, "
               "лицензияның телнұсқасын беру",
         "ru": "Выдача, переоформление, выдача дубликатов лицензии на предоставление услуг в области связи",
     },
-    "S2": {
+    {
         "en": "Allocating numbering resource and assigning numbers, and withdrawing them",
         "kk": "Нөмірлеу ресурсын бөлу және нөмірлерді беру, сондай-ақ оларды алып қою",
         "ru": "Выделение номерного ресурса, а также присвоение номеров и их изъятие",
     },
-    "S3": {
+    {
         "en": "Permit to use the radio-frequency spectrum of the Republic of Kazakhstan",
         "kk": "Қазақстан Республикасының радиожиілік спектрін пайдалануға рұқсат беру",
         "ru": "Выдача разрешения на использование радиочастотного спектра Республики Казахстан",
     },
-    "S4": {
+    {
         "en": "Permit to operate radio-electronic devices and high-frequency devices",
         "kk": "Радиоэлектрондық құралдар мен жоғары жиілікті құрылғыларды пайдалануға рұқсат беру",
         "ru": "Выдача разрешения на эксплуатацию радиоэлектронных средств и высокочастотных устройств",
     },
-}
+)
 
 LANGS = ("kk", "ru")
 
@@ -465,9 +465,9 @@ def _spans(patterns, text):
 def check(msgid: str, translation: str, lang: str) -> list[str]:
     """What is wrong with one translation of `msgid` against the glossary (empty: nothing)."""
     problems = []
-    for code, title in TITLES.items():
+    for title in TITLES:
         if msgid == title["en"] and translation != title[lang]:
-            problems.append(f"the {code} title must be, verbatim: {title[lang]!r}")
+            problems.append(f"the service's title must be, verbatim: {title[lang]!r}")
     present = terms_in(msgid)
     for term in present:
         if not any(rx.search(translation) for rx in term.accepted(lang)):

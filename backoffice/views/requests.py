@@ -193,8 +193,8 @@ def request_detail(request, application_id):
 def paper_payment_view(app) -> dict | None:
     """A paper request's fee, paid at a bank and confirmed with the gateway (applications.paper_payments), as the
     pages show it; None when there is none."""
-    from documents.context import amount
     from applications import paper_payments
+    from documents.context import amount
 
     payment = paper_payments.confirmed(app)
     if payment is None:

@@ -87,9 +87,9 @@ def test_allow_list_is_still_needed():
         ("within 2 days from the receipt of the application", "ru", "в течение 2 дней с получения заявления", []),
         ("The number is allocated by order %(order)s.", "ru", "Номер выделен порядком %(order)s.", ["'order': none"]),
         # titles verbatim
-        (glossary.TITLES["S3"]["en"], "ru", glossary.TITLES["S3"]["ru"], []),
-        (glossary.TITLES["S3"]["en"], "ru", "Разрешение на использование радиочастотного спектра Республики Казахстан",
-         ["the S3 title"]),
+        (glossary.TITLES[2]["en"], "ru", glossary.TITLES[2]["ru"], []),
+        (glossary.TITLES[2]["en"], "ru", "Разрешение на использование радиочастотного спектра Республики Казахстан",
+         ["the service's title"]),
     ],
 )
 def test_check(msgid, lang, text, expected):

@@ -57,6 +57,7 @@ def test_notice_of_intended_refusal_answer_then_the_reasoned_refusal(chromium, w
         assert section.is_visible() and BASIS[lang] in section.inner_text()
         assert me.page.locator(f"a[href$='/documents/{notice.number}.pdf']").count() == 1  # the signed notice
         me.page.fill("#hearing-answer", answer)
+        me.shot("hearing-1-notice")
         me.click("#hearing form button[type=submit]")
         hearing.refresh_from_db()
         assert hearing.answer == answer and not hearing.open
@@ -86,4 +87,5 @@ def test_notice_of_intended_refusal_answer_then_the_reasoned_refusal(chromium, w
         assert BASIS[lang] in text and answer in text and COURT[lang] in text
         assert section.locator("ol.appeal li").count() == 3
         assert me.page.locator(f"a[href$='/documents/{document.number}.pdf']").count() == 1
+        me.shot("hearing-2-refusal")
         me.finish()

@@ -37,6 +37,7 @@ def test_a_person_with_a_fresh_eds_registers_and_files_s1(chromium, web, world, 
         me.click("form[data-ncalayer=auth] button[type=submit]")  # sign the registration's challenge
         identity = me.page.inner_text("#identity")
         assert NEWCOMER.iin in identity and "Сейтқали" in identity and "Дәулет" in identity, identity
+        me.shot("0-registration")
 
         # A weak password is refused with the validators' message, in the page's language.
         me.page.fill("#password1", "12345678")

@@ -61,8 +61,8 @@ def test_a_company_is_named_by_the_legal_entities_register_and_its_bin_shown_onc
 
 @pytest.mark.parametrize(("identity", "reason", "message"), [
     ({"iin": complete("99010130000")}, "not_found", "Государственная база данных не знает этот ИИН или БИН"),
-    ({"iin": DECEASED["iin"]}, "deceased", "как умершего"),
-    ({"bin": LIQUIDATED["bin"]}, "liquidated", "как ликвидированную"),
+    ({"iin": DECEASED["iin"]}, "deceased", "значится как умерший"),
+    ({"bin": LIQUIDATED["bin"]}, "liquidated", "значится как ликвидированная"),
 ])
 def test_an_applicant_the_state_database_cannot_confirm_is_refused_at_the_desk(world, identity, reason, message):
     app, response = _intake(world, **identity)

@@ -165,6 +165,6 @@ def test_a_reissue_request_cannot_act_on_someone_elses_licence(world):
         api.upload(app["id"], code)
     refused = api._call("post", f"/applications/{app['id']}/fill", {}, HTTP_ACCEPT_LANGUAGE="ru")
     assert refused.status_code == 422 and refused.json()["code"] == "service_check_failed"
-    assert refused.json()["message"] == f"Лицензия {number} не принадлежит заявителю."
+    assert refused.json()["message"] == f"Лицензия {number} не принадлежит услугополучателю."
     assert api.get(f"/applications/{app['id']}")["status"] == "draft"
     assert len(world.api["committee_officer"].get(f"/registry/records/{number}")["documents"]) == 1

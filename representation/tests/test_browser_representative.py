@@ -20,8 +20,7 @@ pytestmark = [pytest.mark.browser]
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
-def test_a_representative_files_s2_for_a_company_and_its_head_sees_it(chromium, web, world, settings, rep, lang,
-                                                                     pending_translations):
+def test_a_representative_files_s2_for_a_company_and_its_head_sees_it(chromium, web, world, settings, rep, lang):
     today = timezone.localdate()
     # 1. The company's head records the power of attorney for S2 (the company's document, with its scan).
     with signer_for(world, world.company_head) as ncalayer:
@@ -38,11 +37,13 @@ def test_a_representative_files_s2_for_a_company_and_its_head_sees_it(chromium, 
         head.page.fill("#id_document_number", "17/2026")
         head.page.fill("#id_document_date", today.isoformat())
         head.page.set_input_files("#id_scan", files=[{"name": "poa.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+        head.shot("poa-1-new")
         head.click("form[enctype='multipart/form-data'] button[type=submit]")
         assert head.page.url.endswith("/portal/powers-of-attorney/"), head.page.inner_text("main")[:2000]
         poa = PowerOfAttorney.objects.get()
         assert (poa.principal_bin, poa.kind, poa.representative_iin) == (COMPANY["bin"], "company_document", rep.iin)
         assert "17/2026" in head.page.inner_text("main")
+        head.shot("poa-2-list")
         head.finish()
 
     # 2. The representative logs in with their own EDS and files S2 for the company.
@@ -53,6 +54,7 @@ def test_a_representative_files_s2_for_a_company_and_its_head_sees_it(chromium, 
         me.goto("/portal/services/S2/")
         form = "form:has(input[name=sub_kind][value=assign])"
         me.page.select_option(f"{form} select[name=power_of_attorney]", str(poa.pk))
+        me.shot("poa-3-for-whom")
         me.click(f"{form} button[type=submit]")
         request_id = int(re.search(r"/requests/(\d+)/", me.page.url).group(1))
         filed_by = me.page.inner_text("#filed-by")
