@@ -8,6 +8,7 @@ import base64
 import binascii
 import datetime
 import uuid
+from dataclasses import dataclass
 
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group
@@ -119,30 +120,12 @@ def authenticate_certificate(challenge_id: str, cms_b64: str, password: str, *, 
     if request is not None and remote_addr is None:
         remote_addr = lockout.client_ip(request)
     attempt = LoginAttempt(remote_addr=remote_addr)
-    try:
-        cms = base64.b64decode(cms_b64, validate=True)
-    except (binascii.Error, ValueError):
-        cms = b""
-    cert = signer_certificate(cms) if cms else None
-    iin = bin_ = ""
-    if cert is not None:
-        try:
-            iin, bin_ = subject_identity(cert)
-        except ValueError:
-            pass
-        attempt.certificate_serial = format(cert.serial_number, "x")
-    attempt.iin, attempt.bin = iin, bin_
-
-    now = timezone.now()
-    row, reason = _consume_challenge(challenge_id, now)
-    attempt.challenge_id = row.id if row else None
-    if reason:
-        return _refuse(attempt, reason, request)
-    result = adapters.signatures().verify(
-        bytes(row.nonce), cms, applicant_iin=iin, applicant_bin=bin_, at=now, purpose="auth"
-    )
-    if not result.valid:
-        return _refuse(attempt, result.reason, request)
+    signed = _signed_challenge(challenge_id, cms_b64, timezone.now())
+    iin, bin_, result = signed.iin, signed.bin, signed.result
+    attempt.iin, attempt.bin, attempt.certificate_serial = iin, bin_, signed.serial
+    attempt.challenge_id = signed.row.id if signed.row else None
+    if signed.reason:
+        return _refuse(attempt, signed.reason, request)
     users = list(User.objects.filter(iin=iin, bin=bin_, is_active=True)[:2])
     if len(users) != 1:
         return _refuse(attempt, "unknown_person", request)
@@ -187,6 +170,42 @@ def _save_attempt(attempt: LoginAttempt, request) -> None:
                        "username": attempt.user.username if attempt.user else ""})
     if ok and request is not None:
         request.audit_login_recorded = True  # the session log-in that follows is this one
+
+
+@dataclass
+class SignedChallenge:
+    """A log-in challenge signed with an authentication certificate, as the log-in and registration check it."""
+
+    iin: str = ""
+    bin: str = ""
+    serial: str = ""  # the certificate's serial (hex), "" when the CMS carries none
+    row: LoginChallenge | None = None
+    result: object = None  # the signature check (adapters.signatures().verify), once the challenge was usable
+    reason: str = ""  # why it is refused ("" when it is not)
+
+
+def _signed_challenge(challenge_id: str, cms_b64: str, now) -> SignedChallenge:
+    """The certificate's identity, the challenge used up (once, whatever the outcome) and the signature verified
+    with the log-in's rules (purpose "auth")."""
+    try:
+        cms = base64.b64decode(cms_b64, validate=True)
+    except (binascii.Error, ValueError):
+        cms = b""
+    signed = SignedChallenge()
+    cert = signer_certificate(cms) if cms else None
+    if cert is not None:
+        try:
+            signed.iin, signed.bin = subject_identity(cert)
+        except ValueError:
+            pass
+        signed.serial = format(cert.serial_number, "x")
+    signed.row, signed.reason = _consume_challenge(challenge_id, now)
+    if not signed.reason:
+        signed.result = adapters.signatures().verify(bytes(signed.row.nonce), cms, applicant_iin=signed.iin,
+                                                     applicant_bin=signed.bin, at=now, purpose="auth")
+        if not signed.result.valid:
+            signed.reason = signed.result.reason
+    return signed
 
 
 def _consume_challenge(challenge_id: str, now) -> tuple[LoginChallenge | None, str]:
@@ -283,27 +302,12 @@ def begin_registration(challenge_id: str, cms_b64: str, *, request=None) -> dict
     by the page in the server-side session: nobody types an IIN) for ``register_applicant``; refused with
     RegistrationRefused (audited) for an invalid certificate, a person registered already, a person the
     registry does not know or records as deceased, a liquidated company."""
-    try:
-        cms = base64.b64decode(cms_b64, validate=True)
-    except (binascii.Error, ValueError):
-        cms = b""
-    cert = signer_certificate(cms) if cms else None
-    iin = bin_ = serial = ""
-    if cert is not None:
-        try:
-            iin, bin_ = subject_identity(cert)
-        except ValueError:
-            pass
-        serial = format(cert.serial_number, "x")
-    facts = {"request": request, "iin": iin, "bin_": bin_, "serial": serial}
     now = timezone.now()
-    row, reason = _consume_challenge(challenge_id, now)
-    if reason:
-        _registration_refused(reason, **facts)
-    result = adapters.signatures().verify(bytes(row.nonce), cms, applicant_iin=iin, applicant_bin=bin_, at=now,
-                                          purpose="auth")
-    if not result.valid:
-        _registration_refused(result.reason, **facts)
+    signed = _signed_challenge(challenge_id, cms_b64, now)
+    iin, bin_, serial, row, result = signed.iin, signed.bin, signed.serial, signed.row, signed.result
+    facts = {"request": request, "iin": iin, "bin_": bin_, "serial": serial}
+    if signed.reason:
+        _registration_refused(signed.reason, **facts)
     known = list(User.objects.filter(iin=iin, bin=bin_)[:2])
     if len(known) > 1 or (known and not _completes_registration(known[0])):
         _registration_refused("already_registered", **facts)

@@ -57,6 +57,14 @@ APC = Text("ҚР Әкімшілік рәсімдік-процестік коде
            "Administrative Procedural Code of the Republic of Kazakhstan (No. 350-VI of 29 June 2020)")
 
 
+COMMITTEE = Text("Байланыс және ақпараттандыру комитеті", "Комитет связи и информатизации",
+                 "the Committee of Communications and Informatization")
+INSPECTION = Text("Байланыс және ақпараттандыру инспекциясы", "Инспекция связи и информатизации",
+                  "the Inspection of Communications and Informatization")
+MINISTRY = Text("Көлік және коммуникация министрлігі", "Министерство транспорта и коммуникаций",
+                "the Ministry of Transport and Communications")
+
+
 def order_809(item: str) -> Text:
     """The 2012 regulation (Order No. 809 of 26.11.2012) and a paragraph of it."""
     return Text(f"ҚР Көлік және коммуникация министрінің 2012 жылғы 26 қарашадағы № 809 бұйрығы, {item[0]}",
@@ -65,24 +73,43 @@ def order_809(item: str) -> Text:
 
 
 COMMON_TEXTS = {
-    "authorisation_refused": Text("Өтініш берушінің деректерінде бұзушылықтар бар: порталда авторизация расталмады",
-                                  "Нарушения в данных заявителя: авторизация на портале не подтверждена",
+    "authorisation_refused": Text("Көрсетілетін қызметті алушының деректерінде бұзушылықтар бар: порталда авторизация расталмады",
+                                  "Нарушения в данных услугополучателя: авторизация на портале не подтверждена",
                                   "The applicant's data are in breach: the log-in to the portal was not confirmed"),
     "not_paid": Text("Қызмет үшін алым белгіленген мерзімде төленбеді",
                      "Сбор за услугу не оплачен в установленный срок",
                      "The fee for the service was not paid within the set term"),
     "signature_not_confirmed": Text(
-        "Өтініш берушінің ЭЦҚ расталмады (мерзімі, кері қайтарып алу тізімі немесе ЖСН/БСН сәйкестігі)",
-        "ЭЦП заявителя не подтверждена (срок действия, список отозванных сертификатов или соответствие ИИН/БИН)",
+        "Көрсетілетін қызметті алушының ЭЦҚ-сы расталмады (мерзімі, кері қайтарып алу тізімі немесе ЖСН/БСН сәйкестігі)",
+        "ЭЦП услугополучателя не подтверждена (срок действия, список отозванных сертификатов или соответствие ИИН/БИН)",
         "The applicant's EDS was not confirmed (validity, revocation list or the IIN/BIN match)"),
     "registry_data_unavailable": Text(
-        "Өтініш берушінің деректері мемлекеттік дерекқордан расталмады",
-        "Данные заявителя не подтверждены государственной базой данных",
+        "Көрсетілетін қызметті алушының деректері мемлекеттік дерекқордан расталмады",
+        "Данные услугополучателя не подтверждены государственной базой данных",
         "The applicant's data were not confirmed by the state database"),
     "incomplete_document_set": Text("Өтінішке қажетті құжаттардың толық топтамасы берілмеді",
                                     "Не представлен полный пакет документов, необходимых для оказания услуги",
                                     "The full set of documents the service requires was not presented"),
 }
+
+
+def order_809_grounds(appendix: int, conditions: dict[str, int], substantive: Text) -> dict[str, Ground]:
+    """The grounds of a service of Order No. 809 (its appendix ``appendix``): each refusal code in
+    ``conditions`` with the condition of item 6 that names it, the common sentence (``COMMON_TEXTS``; the
+    officer's refusal on the substance, ``qualification_failed``, with ``substantive``), and the state
+    database's query of diagram 2 (the staff channel)."""
+    def basis(kk: str, ru: str, en: str) -> Text:
+        return order_809((f"{appendix}-қосымша, {kk}", f"приложение {appendix}, {ru}", f"appendix {appendix}, {en}"))
+
+    made = {code: Ground(code, basis(f"6-тармақ, {n}-шарт", f"пункт 6, условие {n}", f"item 6, condition {n}"),
+                         substantive if code == "qualification_failed" else COMMON_TEXTS[code],
+                         substantive=code == "qualification_failed")
+            for code, n in conditions.items()}
+    made["registry_data_unavailable"] = Ground(
+        "registry_data_unavailable",
+        basis("2-диаграмма, мемлекеттік дерекқорға сұрау", "диаграмма 2, запрос в ГБД", "diagram 2, the state database query"),
+        COMMON_TEXTS["registry_data_unavailable"])
+    return made
 
 
 def appeal_route(provider: Text, higher: Text) -> tuple[AppealStep, ...]:

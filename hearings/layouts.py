@@ -12,29 +12,18 @@ from __future__ import annotations
 
 import datetime
 
-from documents.layouts import Field, Section, Text, common_tail, document, holder, request_fields
-from documents.layouts.refusal import REASONS, TITLE, UNKNOWN
+from documents.layouts import Field, Section, Text, common_tail, document, holder, refusal, request_fields
 from hearings import grounds
 from hearings.models import Hearing
 
 
 def build(ctx):
-    content = ctx.document.content
     app = ctx.app
-    code = content.get("reason") or app.refusal_reason
-    kk, ru = REASONS.get(code, UNKNOWN)
-    rows = holder(ctx) + request_fields(ctx) + [
-        Field("Бас тарту негізі", "Основание отказа", value_kk=kk, value_ru=ru),
-    ]
-    ground = grounds.ground(app.service, code)
-    if ground is not None:
-        rows += [Field("Құқықтық негіз", "Правовое основание", value_kk=ground.basis.kk, value_ru=ground.basis.ru),
-                 Field("Бас тарту негізінің мәні", "Суть основания", value_kk=ground.text.kk, value_ru=ground.text.ru)]
-    if code == "not_paid" and ctx.fee:
-        rows.append(Field("Төленуге тиіс алым", "Сбор к оплате", ctx.fee))
-    for i, (r_kk, r_ru) in enumerate(ctx.reason_texts(content.get("reasons") or []), 1):
-        rows.append(Field(f"Себеп {i}", f"Причина {i}", value_kk=r_kk, value_ru=r_ru))
-    rows += hearing_fields(ctx)
+    ground = grounds.ground(app.service, refusal.code_of(ctx))
+    ground_rows = [] if ground is None else [
+        Field("Құқықтық негіз", "Правовое основание", value_kk=ground.basis.kk, value_ru=ground.basis.ru),
+        Field("Бас тарту негізінің мәні", "Суть основания", value_kk=ground.text.kk, value_ru=ground.text.ru)]
+    rows = refusal.rows(ctx, ground_rows) + hearing_fields(ctx)
     texts = []
     for i, step in enumerate(grounds.appeal(app.service), 1):
         texts.append(Text(f"{i}. {step.to.kk}. {step.how.kk}. {step.term.kk}.",
@@ -42,7 +31,7 @@ def build(ctx):
     sections = [Section(("", ""), rows + common_tail(ctx))]
     if texts:
         sections.append(Section(("Шағымдану тәртібі", "Порядок обжалования"), texts=texts))
-    return document(ctx, TITLE, sections=sections)
+    return document(ctx, refusal.TITLE, sections=sections)
 
 
 def hearing_fields(ctx) -> list[Field]:
@@ -58,10 +47,10 @@ def hearing_fields(ctx) -> list[Field]:
         Field("Ұстанымды білдіру мерзімі", "Срок для выражения позиции", ctx.date(hearing.answer_due_at)),
     ]
     if hearing.answered:
-        rows.append(Field(f"Өтініш берушінің ұстанымы ({ctx.date(hearing.answered_at)})",
-                          f"Позиция заявителя ({ctx.date(hearing.answered_at)})", hearing.answer))
+        rows.append(Field(f"Көрсетілетін қызметті алушының ұстанымы ({ctx.date(hearing.answered_at)})",
+                          f"Позиция услугополучателя ({ctx.date(hearing.answered_at)})", hearing.answer))
     else:
-        rows.append(Field("Өтініш берушінің ұстанымы", "Позиция заявителя",
+        rows.append(Field("Көрсетілетін қызметті алушының ұстанымы", "Позиция услугополучателя",
                           value_kk="Белгіленген мерзімде ұстаным берілмеді", value_ru="В установленный срок позиция не представлена"))
     return rows
 
@@ -88,8 +77,8 @@ def notice(ctx):
                           ctx.date(datetime.datetime.fromisoformat(due))))
     texts = [Text(
         f"{grounds.HEARING_BASIS.kk}: шешім қабылданғанға дейін сіз болжамды бас тартуға қатысты өз ұстанымыңызды "
-        "порталда, өтінім бетінде білдіре аласыз. Шешім сіздің ұстанымыңызды ескере отырып не мерзім өткеннен кейін "
+        "порталда, сұрау салу бетінде білдіре аласыз. Шешім сіздің ұстанымыңызды ескере отырып не мерзім өткеннен кейін "
         "қабылданады.",
         f"{grounds.HEARING_BASIS.ru}: до принятия решения вы можете выразить свою позицию по предполагаемому отказу "
-        "на портале, на странице заявки. Решение принимается с учётом вашей позиции либо по истечении срока.")]
+        "на портале, на странице запроса. Решение принимается с учётом вашей позиции либо по истечении срока.")]
     return document(ctx, NOTICE_TITLE, sections=[Section(("", ""), rows + common_tail(ctx), texts=texts)])

@@ -118,3 +118,21 @@ def test_check_tsv():
     problems = glossary.check_tsv(text)
     assert [p.split(":")[0] for p in problems] == ["2", "2", "3", "3"], problems
     assert "[ru]" in problems[0] and "заявителя" in problems[1] and "заявок" in problems[3]
+
+
+def test_the_refusal_grounds_and_appeal_routes_speak_the_glossary():
+    """The grounds and appeal routes are printed on documents from their own kk/ru/en data (hearings.grounds, the
+    services' refusals.py), not from the catalogs: the same glossary holds for them."""
+    from hearings import grounds
+    from services import registry
+
+    texts = []
+    for service in registry.all_services():
+        for ground in grounds.grounds(service.code).values():
+            texts += [ground.basis, ground.text]
+        for step in grounds.appeal(service.code):
+            texts += [step.to, step.how, step.term]
+    assert texts
+    problems = [f"{lang}: {text.en!r}: {problem}" for text in texts for lang in ("kk", "ru")
+                for problem in glossary.check(text.en, getattr(text, lang), lang)]
+    assert not problems, "\n".join(problems)

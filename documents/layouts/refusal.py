@@ -16,15 +16,23 @@ REASONS = {
 UNKNOWN = ("Өтінім қабылданбады", "Заявка отклонена")
 
 
-def build(ctx):
-    content = ctx.document.content
-    code = content.get("reason") or ctx.app.refusal_reason
+def code_of(ctx) -> str:
+    return ctx.document.content.get("reason") or ctx.app.refusal_reason
+
+
+def rows(ctx, ground_rows=()) -> list[Field]:
+    """Holder, request, the ground (then ``ground_rows``: its legal basis, hearings/layouts.py), the fee due,
+    each reason."""
+    code = code_of(ctx)
     kk, ru = REASONS.get(code, UNKNOWN)
-    rows = holder(ctx) + request_fields(ctx) + [
-        Field("Бас тарту негізі", "Основание отказа", value_kk=kk, value_ru=ru),
-    ]
+    made = holder(ctx) + request_fields(ctx) + [
+        Field("Бас тарту негізі", "Основание отказа", value_kk=kk, value_ru=ru), *ground_rows]
     if code == "not_paid" and ctx.fee:
-        rows.append(Field("Төленуге тиіс алым", "Сбор к оплате", ctx.fee))
-    for i, (r_kk, r_ru) in enumerate(ctx.reason_texts(content.get("reasons") or []), 1):
-        rows.append(Field(f"Себеп {i}", f"Причина {i}", value_kk=r_kk, value_ru=r_ru))
-    return document(ctx, TITLE, sections=[Section(("", ""), rows + common_tail(ctx))])
+        made.append(Field("Төленуге тиіс алым", "Сбор к оплате", ctx.fee))
+    for i, (r_kk, r_ru) in enumerate(ctx.reason_texts(ctx.document.content.get("reasons") or []), 1):
+        made.append(Field(f"Себеп {i}", f"Причина {i}", value_kk=r_kk, value_ru=r_ru))
+    return made
+
+
+def build(ctx):
+    return document(ctx, TITLE, sections=[Section(("", ""), rows(ctx) + common_tail(ctx))])
