@@ -138,45 +138,35 @@ def sign_document(document, actor, cms_der: bytes):
 
     check_signer(document, actor)
     serial = require_chosen_certificate(actor)
-    # Checked and finished before any lock is taken: the timestamps (possibly an outside TSA's) and the upload
-    # of the signed file hold no row. The result is kept only if, under the lock, the document still awaits
-    # this very prepared session; otherwise the signed file is deleted and nothing changed.
-    session = SigningSession.objects.filter(document_id=document.pk).first()
-    if session is None:
-        if ResultDocument.objects.filter(pk=document.pk).exclude(pdf_sha256="").exists():
+    with transaction.atomic():
+        locked = ResultDocument.objects.select_for_update().get(pk=document.pk)
+        if locked.pdf_sha256:
             raise NotAwaitingSignature()
-        raise NotAwaitingSignature(_("The document is still being prepared; try again in a moment."))
-    prepared = prepared_of(session)
-    payload = prepared.to_be_signed()
-    if hashlib.sha256(payload).hexdigest() != session.digest:
-        raise NotAwaitingSignature(_("The prepared document is damaged; it will be prepared again."))
-    certificate = check_officer_signature(actor, payload, bytes(cms_der or b""))
-    if serial_of(certificate) != serial:
-        raise CertificateMismatch()
-    if session.serial != serial:
-        raise DocumentPreparedForAnotherCertificate()
-    signed = finish_pdf(prepared, certificate, bytes(cms_der))
-    field = ResultDocument._meta.get_field("pdf")
-    stored = field.storage.save(field.generate_filename(document, f"{document.number}.pdf"), ContentFile(signed))
-    digest = hashlib.sha256(signed).hexdigest()
-    name = actor.full_name() or session_holder(certificate)
-    try:
-        with transaction.atomic():
-            locked = ResultDocument.objects.select_for_update().get(pk=document.pk)
-            current = SigningSession.objects.filter(pk=session.pk, digest=session.digest).first()
-            if locked.pdf_sha256 or current is None:
-                raise NotAwaitingSignature()  # signed meanwhile, or prepared again for another certificate
-            ResultDocument.objects.filter(pk=locked.pk).update(pdf=stored, pdf_sha256=digest, signer_name=name)
-            prepared_name = current.prepared_pdf.name
-            current.delete()
-            audit.record(audit.Kind.SIGNATURE_CHECK, actor=actor, subject=locked, data={
-                "purpose": "result_document", "document": locked.number, "result": "ok", "serial": serial,
-                "pdf_sha256": digest})
-            storage = current.prepared_pdf.storage
-            transaction.on_commit(lambda: storage.delete(prepared_name))
-            registry_cache.forget_document(locked.number)  # its verification answers show its hash
-    except BaseException:
-        field.storage.delete(stored)  # never kept: the document is as it was
-        raise
+        session = SigningSession.objects.filter(document=locked).first()
+        if session is None:
+            raise NotAwaitingSignature(_("The document is still being prepared; try again in a moment."))
+        prepared = prepared_of(session)
+        payload = prepared.to_be_signed()
+        if hashlib.sha256(payload).hexdigest() != session.digest:
+            raise NotAwaitingSignature(_("The prepared document is damaged; it will be prepared again."))
+        certificate = check_officer_signature(actor, payload, bytes(cms_der or b""))
+        if serial_of(certificate) != serial:
+            raise CertificateMismatch()
+        if session.serial != serial:
+            raise DocumentPreparedForAnotherCertificate()
+        signed = finish_pdf(prepared, certificate, bytes(cms_der))
+        field = locked._meta.get_field("pdf")
+        stored = field.storage.save(field.generate_filename(locked, f"{locked.number}.pdf"), ContentFile(signed))
+        digest = hashlib.sha256(signed).hexdigest()
+        name = actor.full_name() or session_holder(certificate)
+        ResultDocument.objects.filter(pk=locked.pk).update(pdf=stored, pdf_sha256=digest, signer_name=name)
+        prepared_name = session.prepared_pdf.name
+        session.delete()
+        audit.record(audit.Kind.SIGNATURE_CHECK, actor=actor, subject=locked, data={
+            "purpose": "result_document", "document": locked.number, "result": "ok", "serial": serial,
+            "pdf_sha256": digest})
+        storage = session.prepared_pdf.storage
+        transaction.on_commit(lambda: storage.delete(prepared_name))
+        registry_cache.forget_document(locked.number)  # its verification answers show its hash
     document.pdf.name, document.pdf_sha256, document.signer_name = stored, digest, name
     return document
