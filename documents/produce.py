@@ -177,6 +177,10 @@ def prepare(document, certificate) -> bool:
         if type(document).objects.select_for_update().filter(pk=document.pk, pdf_sha256="").first() is None:
             return False
         old = SigningSession.objects.filter(document=document).first()
+        if old is not None and old.serial == serial_of(certificate):
+            # Prepared meanwhile for the same certificate (the worker and the officer's page at once): that one
+            # stands, its bytes may already be in the officer's NCALayer; this rendering is dropped.
+            return False
         if old is not None:
             old.prepared_pdf.delete(save=False)
             old.delete()

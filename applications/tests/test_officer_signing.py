@@ -109,6 +109,26 @@ def test_the_officer_signs_the_licence_through_the_api_and_it_validates(world):
     assert again["code"] == "document_not_awaiting_signature"
 
 
+def test_a_second_preparation_for_the_same_certificate_keeps_the_first_whose_bytes_the_officer_signs(world):
+    """The worker and the officer's page prepare the same document at once (the two-app-servers run): the one
+    prepared first stands — its bytes may already be in the officer's NCALayer — so their signature holds."""
+    from documents.certificates import office_certificate
+    from documents.produce import prepare
+
+    officer = world.api["committee_officer"]
+    app = _registered_s1(world)
+    (doc,) = [d for d in _decided(world, officer, app)["documents"] if d["kind"] == "licence"]
+    facts = officer.get(f"/documents/{doc['number']}/signing")
+    row = ResultDocument.objects.get(number=doc["number"])
+    first = SigningSession.objects.get(document=row)
+    assert prepare(row, office_certificate(world.committee_officer)) is False
+    assert SigningSession.objects.get(document=row).pk == first.pk
+    data = base64.b64decode(facts["bytes_b64"])
+    signed = officer.post(f"/documents/{doc['number']}/signing",
+                          {"cms_b64": _cms_b64(data, officer.signing_certificate, world.key)})
+    assert signed["status"] == "signed"
+
+
 def _other_bin(world):
     from services.models import ProviderUnit
 
