@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -58,6 +59,15 @@ MAKERS = {
     "receipt": (h.psc_receipt, "receipt"),
     "refusal-receipt": (h.psc_refusal_receipt, "refusal_receipt"),
 }
+
+
+def _inside_a_stream(pdf: bytes) -> int:
+    """A byte of the signed original's content, not of its structure: inside the data of the first stream past the
+    middle (a byte of a stream's keyword or length makes the file unreadable — it fails, but for another reason
+    than the one the check is about)."""
+    start = re.compile(rb"[^d]stream\r?\n").search(pdf, len(pdf) // 2)
+    assert start is not None
+    return start.end() + 8
 
 
 @pytest.fixture
@@ -171,7 +181,7 @@ def test_every_kind_validates_offline_at_signing_at_30_days_and_at_10_years_afte
     # pyhanko command line does not see it, the timestamp check does); hypothesis draws more places below.
     flips = []
     for kind in MAKERS:
-        for where, position in (("original", len(original[kind]) // 2), ("first renewal", len(original[kind]) + 40)):
+        for where, position in (("original", _inside_a_stream(original[kind])), ("first renewal", len(original[kind]) + 40)):
             flips.append((kind, f"byte flipped ({where}), checked at +10 y", ltv.flipped(final[kind], position),
                           ten_years))
     results.update(_checks(flips, root, folder))
