@@ -109,7 +109,7 @@ def out(app: Application) -> dict:
         "result_kind": app.result_kind, "created_at": app.created_at, "registered_at": app.registered_at,
         "received_at": app.received_at,
         "deadline_at": app.deadline_at, "finished_at": app.finished_at,
-        "open_tasks": list(open_tasks), "documents": list(app.documents.all()), "waiting": _waiting(app),
+        "open_tasks": list(open_tasks), "documents": list(app.documents.order_by("issued_at", "id")), "waiting": _waiting(app),
         "power_of_attorney": app.power_of_attorney_id,
         "representative_iin": app.representative_user.iin if app.representative_user_id else "",
     }
