@@ -498,6 +498,7 @@ def main(argv=None) -> int:
         os.environ["ELICENSE_BENCH_ENDPOINTS"] = "1"  # the in-process measurements see the same URLs
         loadtest._django(database_url, workdir)
         from django.conf import settings
+        from django.core.management import call_command
         from django.db import connection, connections
         from django.test.utils import CaptureQueriesContext
         from django.utils import timezone
@@ -508,6 +509,8 @@ def main(argv=None) -> int:
         for name, value in sims.settings().items():  # the in-process measurements talk to them too
             setattr(settings, name, value)
         pki, people = loadtest._people(workdir, args.clients)
+        # The system seal the result documents' figure signs with (documents.seal), issued by the demo PKI.
+        call_command("make_demo_seal", "--issuer-dir", str(workdir / "pki"), stdout=open(os.devnull, "w"))
         for n, person in enumerate(people):
             person["index"] = n
         service, sample = loadtest._sample()
