@@ -104,3 +104,20 @@ def test_durations_read_as_a_person_reads_them(seconds, text):
 
     with translation.override("en"):
         assert duration_text(seconds) == text
+
+
+@pytest.mark.browser
+def test_the_indicators_page_in_the_browser(chromium, web, world, seeded):
+    """The head reads the indicators for the seeded period in a real browser: the chart and the figures (and,
+    with ELICENSE_SCREENSHOTS, its picture for the README)."""
+    from backoffice.tests.test_browser_journeys import _staff, langs
+
+    start, end = period()
+    for lang in langs("ru"):
+        head = _staff(chromium, web, lang, world.head)
+        head.goto(f"/office/indicators/?date_from={start.isoformat()}&date_to={end.isoformat()}",
+                  shot="admin-6-indicators")
+        assert head.page.locator("svg[role=img]").count() >= 1
+        text = head.page.inner_text("main")
+        assert "67 %" in text and "(2/3)" in text
+        head.finish()

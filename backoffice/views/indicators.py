@@ -66,32 +66,36 @@ def duration_text(seconds) -> str:
 
 
 def chart_svg(rows) -> str:
-    """Grouped horizontal bars per service: results in time, quality, accessibility (0–100 %), as inline SVG."""
+    """Grouped horizontal bars per service: results in time, quality, accessibility (0–100 %), as inline SVG.
+    Each service is named by its code (its full title is the bar group's tooltip and in the table below); the
+    legend has a line per series, so that no translation runs into the next."""
     series = [(_("results in time"), "in_time_share", "#0b6e3d"), (_("quality"), "quality", "#0b3d6e"),
               (_("accessibility"), "accessibility", "#8a5a00")]
-    label_w, bar_w, bar_h, gap = 150, 360, 14, 10
-    height = 30 + len(rows) * (len(series) * bar_h + gap) + 20
+    label_w, bar_w, bar_h, gap, legend_h = 44, 420, 16, 12, 18
+    top = len(series) * legend_h + 10
+    height = top + len(rows) * (len(series) * bar_h + gap) + 10
     title = escape(_("Results in time, quality and accessibility by service"))
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="chart-title" '
-             f'viewBox="0 0 {label_w + bar_w + 60} {height}" width="100%" style="max-width:{label_w + bar_w + 60}px">',
+             f'viewBox="0 0 {label_w + bar_w + 60} {height}" class="indicators-chart">',  # width: office.css
              f'<title id="chart-title">{title}</title>']
-    x = label_w
     for i, (name, _attr, colour) in enumerate(series):  # legend
-        parts.append(f'<rect x="{x + i * 130}" y="4" width="12" height="12" fill="{colour}"/>'
-                     f'<text x="{x + i * 130 + 16}" y="15" font-size="12">{escape(name)}</text>')
-    y = 30
+        parts.append(f'<rect x="{label_w}" y="{4 + i * legend_h}" width="12" height="12" fill="{colour}"/>'
+                     f'<text x="{label_w + 18}" y="{15 + i * legend_h}" font-size="13">{escape(name)}</text>')
+    y = top
     for row in rows:
-        parts.append(f'<text x="{label_w - 8}" y="{y + bar_h * 1.5 + 4}" font-size="12" text-anchor="end">'
-                     f'{escape(row["label"])}</text>')
+        parts.append(f'<g><title>{escape(row["label"])}</title>'
+                     f'<text x="{label_w - 8}" y="{y + bar_h * 1.5 + 5}" font-size="13" font-weight="bold" '
+                     f'text-anchor="end">{escape(row["f"].service)}</text>')
         for _name, attr, colour in series:
             share = row[attr]
             width = 0 if share is None else round(share * bar_w, 1)
-            parts.append(f'<rect x="{label_w}" y="{y}" width="{bar_w}" height="{bar_h - 2}" fill="#eef1f4"/>'
-                         f'<rect x="{label_w}" y="{y}" width="{width}" height="{bar_h - 2}" fill="{colour}">'
+            parts.append(f'<rect x="{label_w}" y="{y}" width="{bar_w}" height="{bar_h - 3}" fill="#eef1f4"/>'
+                         f'<rect x="{label_w}" y="{y}" width="{width}" height="{bar_h - 3}" fill="{colour}">'
                          f'<title>{escape(_percent(share))}</title></rect>'
-                         f'<text x="{label_w + bar_w + 6}" y="{y + bar_h - 3}" font-size="11">{escape(_percent(share))}'
+                         f'<text x="{label_w + bar_w + 6}" y="{y + bar_h - 4}" font-size="12">{escape(_percent(share))}'
                          f'</text>')
             y += bar_h
+        parts.append("</g>")
         y += gap
     parts.append("</svg>")
     return "".join(parts)

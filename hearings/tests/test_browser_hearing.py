@@ -26,6 +26,10 @@ def _check_and_refuse(officer, app_id, comment):
     officer.act("refuse")
 
 
+# The officer's own words (a person's text, shown as written).
+COMMENT = {"kk": "Техникалық базаға арналған үй-жай көрсетілмеген", "ru": "Помещение для технической базы не указано"}
+
+
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_notice_of_intended_refusal_answer_then_the_reasoned_refusal(chromium, web, world, settings, lang):
     w = world
@@ -36,7 +40,7 @@ def test_notice_of_intended_refusal_answer_then_the_reasoned_refusal(chromium, w
     officer = _staff(chromium, web, lang, w.committee_officer)
     officer.open_request(app["id"])
     assert officer.page.locator("#hearing-before-refusal").is_visible()
-    _check_and_refuse(officer, app["id"], "no premises")
+    _check_and_refuse(officer, app["id"], COMMENT[lang])
     hearing = Hearing.objects.get(application_id=app["id"])
     assert Application.objects.get(pk=app["id"]).status == "registered" and hearing.open
     assert officer.sign_awaiting(app["id"]) == 1  # the notice, signed with the officer's EDS through NCALayer
@@ -68,7 +72,7 @@ def test_notice_of_intended_refusal_answer_then_the_reasoned_refusal(chromium, w
     officer = _staff(chromium, web, lang, w.committee_officer)
     officer.open_request(app["id"])
     assert answer in officer.page.inner_text("#hearing")
-    _check_and_refuse(officer, app["id"], "no premises")
+    _check_and_refuse(officer, app["id"], COMMENT[lang])
     assert officer.sign_awaiting(app["id"]) == 1
     refused = Application.objects.get(pk=app["id"])
     assert refused.status == "refused" and refused.refusal_reason == "qualification_failed"
