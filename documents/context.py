@@ -19,8 +19,8 @@ ALMATY = ZoneInfo("Asia/Almaty")
 NBSP = "\u00a0"  # between the digit groups of an amount, and before the unit
 # The state databases' answers that make a request's data unusable (integrations.registry.unusable_reason).
 REGISTRY_REASONS = {
-    "not_found": ("Өтініш берушінің деректері мемлекеттік дерекқорда табылмады",
-                  "Данные заявителя не найдены в государственной базе данных"),
+    "not_found": ("Көрсетілетін қызметті алушының деректері мемлекеттік дерекқорда табылмады",
+                  "Данные услугополучателя не найдены в государственной базе данных"),
     "deceased": ("Мемлекеттік дерекқордың деректері бойынша жеке тұлға қайтыс болған",
                  "По данным государственной базы данных физическое лицо умерло"),
     "liquidated": ("Мемлекеттік дерекқордың деректері бойынша заңды тұлға таратылған",

@@ -136,3 +136,25 @@ def test_the_refusal_grounds_and_appeal_routes_speak_the_glossary():
     problems = [f"{lang}: {text.en!r}: {problem}" for text in texts for lang in ("kk", "ru")
                 for problem in glossary.check(text.en, getattr(text, lang), lang)]
     assert not problems, "\n".join(problems)
+
+
+def test_the_documents_own_texts_speak_the_glossary():
+    """The result documents print kk/ru text of their own (layouts, refusal reasons, the state databases'
+    answers), not from the catalogs: none of it uses a word the glossary forbids for the applicant or the
+    request ("заявитель", "заявка"; "өтініш беруші", "өтінім"), the paper application's own words excepted."""
+    import ast
+
+    terms = {term.key: term for term in glossary.TERMS}
+    application = [rx.pattern for lang in ("kk", "ru") for rx in terms["application"].accepted(lang)]
+    forbidden = [rx for key in ("applicant", "request") for lang in ("kk", "ru")
+                 for rx in terms[key].forbidden(lang) if rx.pattern not in application]
+    assert len(forbidden) >= 4
+    root = Path(__file__).resolve().parents[2]
+    files = [f for pattern in ("documents/**/*.py", "services/*/layouts.py", "services/*/refusals.py", "hearings/*.py")
+             for f in root.glob(pattern) if "tests" not in f.parts and "migrations" not in f.parts]
+    assert len(files) > 10
+    found = [f"{path.relative_to(root)}:{node.lineno}: {node.value[:80]!r}"
+             for path in files for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             if isinstance(node, ast.Constant) and isinstance(node.value, str)
+             and any(rx.search(node.value) for rx in forbidden)]
+    assert not found, "\n".join(found)

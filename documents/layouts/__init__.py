@@ -97,7 +97,7 @@ def holder(ctx) -> list[Field]:
 
 
 def request_fields(ctx) -> list[Field]:
-    rows = [Field("Өтінім нөмірі", "Номер заявки", ctx.app.number)] if ctx.app.number else []
+    rows = [Field("Сұрау салудың нөмірі", "Номер запроса", ctx.app.number)] if ctx.app.number else []
     return rows + [Field("Мемлекеттік қызмет", "Государственная услуга", value_kk=ctx.service_name[0],
                          value_ru=ctx.service_name[1])]
 

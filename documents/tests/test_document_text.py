@@ -287,7 +287,7 @@ def test_every_document_reads_as_the_states_with_no_internal_code(world, realist
     assert all(h.squeeze(s) in flat("refusal_not_paid") for s in ("Оплата не произведена", "Сбор к оплате", "21 625 ₸"))
     assert all(h.squeeze(s) in flat("refusal_signature") for s in (
         "ЭЦП не подтверждена", *context.both(REASON_MESSAGES["expired"])))
-    assert h.squeeze("Данные заявителя не найдены в государственной базе данных") in flat("refusal_registry")
+    assert h.squeeze("Данные услугополучателя не найдены в государственной базе данных") in flat("refusal_registry")
     assert h.squeeze("Неполный пакет документов") in flat("refusal_incomplete_set")
 
     # The QR code of the verification URL on every page (the licence: page 1 and its appendix).

@@ -93,8 +93,8 @@ def build(ctx):
     filed_ru = " ".join(p for p in (f"от {filed}" if filed else "", f"№ {request}" if request else "") if p)
     basis = (
         f"{LAW[0]}, {standard_kk.format(kk=service_kk)} сәйкес, көрсетілетін қызметті алушының – {holder_kk} – "
-        f"{filed_kk} өтінімін қарап,".replace("  ", " "),
-        f"В соответствии с {LAW[1]}, {standard_ru.format(ru=service_ru)}, рассмотрев заявку услугополучателя – "
+        f"{filed_kk} сұрау салуын қарап,".replace("  ", " "),
+        f"В соответствии с {LAW[1]}, {standard_ru.format(ru=service_ru)}, рассмотрев запрос услугополучателя – "
         f"{holder_ru} – {filed_ru},".replace(" ,", ","),
     )
     items = _items(ctx, sub_kind, form)

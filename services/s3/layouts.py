@@ -41,7 +41,7 @@ def front(ctx, permitted: tuple[str, str], place: str) -> list[Field]:
         Field("Рұқсатты берген орган", "Орган, выдавший разрешение", value_kk=ctx.body[0], value_ru=ctx.body[1]),
         Field("Қол қойған лауазымды тұлға", "Подписавшее должностное лицо",
               value_kk=ctx.signer_line[0], value_ru=ctx.signer_line[1]),
-        Field("Өтінім нөмірі", "Номер заявки", ctx.app.number or ""),
+        Field("Сұрау салудың нөмірі", "Номер запроса", ctx.app.number or ""),
     ]
 
 
