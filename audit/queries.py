@@ -27,3 +27,19 @@ def views_of(subject) -> list[dict]:
         type(subject)), subject_id=str(subject.pk)).order_by("at", "id")
     return [{"at": e.at, "name": e.actor_name or e.actor_username, "role": role_label(e.actor_kind, e.actor_roles)}
             for e in entries]
+
+
+def visits(views: list[dict], gap=None) -> list[dict]:
+    """The openings as visits, for a person to read: one person's consecutive openings (in the same role) less
+    than ``gap`` (an hour) apart are one visit {at, until, name, role, count}; the audit log keeps each."""
+    import datetime
+
+    gap = gap or datetime.timedelta(hours=1)
+    out: list[dict] = []
+    for view in views:
+        last = out[-1] if out else None
+        if last and (last["name"], last["role"]) == (view["name"], view["role"]) and view["at"] - last["until"] < gap:
+            last["until"], last["count"] = view["at"], last["count"] + 1
+        else:
+            out.append({**view, "until": view["at"], "count": 1})
+    return out

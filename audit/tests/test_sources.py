@@ -104,8 +104,28 @@ def test_an_officer_opening_a_request_is_audited_and_the_applicant_sees_who(worl
     portal.force_login(world.person)
     page = portal.get(f"/portal/requests/{app['id']}/", HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
-    assert "Сейткали Арман" in page.content.decode()
+    html = page.content.decode()
+    # The page shows visits: the officer's two openings a moment apart are one row, counted.
+    table = html[html.index('<table class="list viewers">'):html.index("</table>", html.index('class="list viewers"'))]
+    assert table.count("Сейткали Арман") == 1 and "(opened 2 times)" in table
     world.api["company_head"].get(f"/applications/{app['id']}/views", expect=404)  # someone else's request
+
+
+def test_openings_read_as_visits():
+    import datetime as dt
+
+    from audit.queries import visits
+
+    t = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.timezone.utc)
+    a, b = ("Сейткали Арман", "provider's officer"), ("Нұрланқызы Айжан", "provider's officer")
+
+    def view(minutes, who):
+        return {"at": t + dt.timedelta(minutes=minutes), "name": who[0], "role": who[1]}
+
+    seen = visits([view(0, a), view(1, a), view(50, a), view(55, b), view(56, a), view(200, a)])
+    assert [(v["name"], v["count"], v["at"].minute, v["until"].minute) for v in seen] == [
+        (a[0], 3, 0, 50), (b[0], 1, 55, 55), (a[0], 1, 56, 56), (a[0], 1, 20, 20)]
+    assert visits([]) == []
 
 
 def test_an_officer_opening_a_registry_record_with_the_full_iin_is_audited(world):

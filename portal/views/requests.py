@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from applications import actions
 from applications.models import Application, ResultDocument, SurveyAnswer
 from applications.queries import applicant_filter
-from audit.queries import views_of
+from audit.queries import views_of, visits
 from core.errors import DomainError
 from core.norms import parse_norm
 from integrations.signatures import REASON_MESSAGES
@@ -138,7 +138,7 @@ def request_detail(request, application_id):
         "reasons": _reason_texts(app) if app.status == Application.Status.REFUSED else [],
         "survey": survey, "survey_open": finished and survey is None, "survey_choices": SurveyAnswer.Answer.choices,
         "waiting": getattr(getattr(app, "process", None), "waiting_for", ""),
-        "viewers": views_of(app),  # who in the provider opened the request (the audit log)
+        "viewers": visits(views_of(app)),  # who in the provider opened the request (the audit log), by visit
         "withdrawable": actions.may_withdraw(app),
         "restartable": app.status in (Application.Status.REFUSED, Application.Status.WITHDRAWN),
     })
