@@ -141,7 +141,9 @@ def _produce(world, monkeypatch) -> dict:
     monkeypatch.setitem(FORMS, ("S1", "duplicate"), {"licence_number": licence.number, "reason": "lost"})
     app = decide(officer, portal_until_registered(world, world.api["company_head"], "S1", "duplicate"))
     docs["licence_duplicate"] = _only(app, "licence")
-    docs["refusal_qualification"] = _only(h.s1_refusal(world, "ru"), "refusal")
+    refused = h.s1_refusal(world, "ru")  # a 2026 definition: the notice of the intended refusal came first
+    docs["refusal_qualification"] = _only(refused, "refusal")
+    docs["hearing_notice"] = _only(refused, "hearing_notice")
 
     app = h.s2_order(world, "kk", "allocate")
     docs["order_allocate"] = allocation = _only(app, "order")
@@ -209,6 +211,9 @@ def test_every_document_reads_as_the_states_with_no_internal_code(world, realist
     assert {"qualification_failed", "geographic", "mobile", "address", "cellular", "not_paid", "hf_device",
             "long-distance-telephony", "incomplete_document_set", "lost"} <= codes and len(codes) > 80
     docs = _produce(world, monkeypatch)
+    # Every kind of document the system issues (the numbered series but the paper application's incoming number).
+    from applications.numbers import DOCUMENT_PREFIXES
+    assert {d.kind for d in docs.values()} == set(DOCUMENT_PREFIXES) - {"incoming"}
     committee = ProviderUnit.objects.get(code="committee")
     almaty = ProviderUnit.objects.get(code="inspection-almaty-city")
     dump = os.environ.get("DOCUMENTS_DUMP")

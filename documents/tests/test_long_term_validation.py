@@ -56,9 +56,18 @@ MAKERS = {
     "permit-s3": (h.s3_permit, "permit"),
     "permit-s4": (h.s4_permit, "permit"),
     "refusal": (h.s1_refusal, "refusal"),
+    "hearing-notice": (h.s1_refusal, "hearing_notice"),  # the officer's notice of the intended refusal before it
     "receipt": (h.psc_receipt, "receipt"),
     "refusal-receipt": (h.psc_refusal_receipt, "refusal_receipt"),
 }
+
+
+def test_every_kind_of_document_is_checked():
+    """The kinds below are every kind the system issues (its numbered series but the paper application's
+    incoming number): a new kind joins them or this fails."""
+    from applications.numbers import DOCUMENT_PREFIXES
+
+    assert {doc_kind for _make, doc_kind in MAKERS.values()} == set(DOCUMENT_PREFIXES) - {"incoming"}
 
 
 def _inside_a_stream(pdf: bytes) -> int:
