@@ -116,7 +116,7 @@ def test_openings_read_as_visits():
 
     from audit.queries import visits
 
-    t = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.timezone.utc)
+    t = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC)
     a, b = ("Сейткали Арман", "provider's officer"), ("Нұрланқызы Айжан", "provider's officer")
 
     def view(minutes, who):
