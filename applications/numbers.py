@@ -20,6 +20,8 @@ DOCUMENT_PREFIXES = {
     "hearing_notice": "HNT",  # the notice of an intended refusal (hearings/, docs/refusals.md)
     "incoming": "INC",
 }
+# The kinds of document the system issues: every numbered series but the paper application's incoming number.
+DOCUMENT_KINDS = frozenset(DOCUMENT_PREFIXES) - {"incoming"}
 
 
 def _next(series: str, year: int) -> int:

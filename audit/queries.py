@@ -2,6 +2,8 @@
 file"), with the officer's name, role and when — no internal ids."""
 from __future__ import annotations
 
+import datetime
+
 from django.utils.translation import gettext_lazy as _
 
 from audit import chain
@@ -29,12 +31,12 @@ def views_of(subject) -> list[dict]:
             for e in entries]
 
 
-def visits(views: list[dict], gap=None) -> list[dict]:
-    """The openings as visits, for a person to read: one person's consecutive openings (in the same role) less
-    than ``gap`` (an hour) apart are one visit {at, until, name, role, count}; the audit log keeps each."""
-    import datetime
+VISIT_GAP = datetime.timedelta(hours=1)
 
-    gap = gap or datetime.timedelta(hours=1)
+
+def visits(views: list[dict], gap: datetime.timedelta = VISIT_GAP) -> list[dict]:
+    """The openings as visits, for a person to read: one person's consecutive openings (in the same role) less
+    than ``gap`` apart are one visit {at, until, name, role, count}; the audit log keeps each."""
     out: list[dict] = []
     for view in views:
         last = out[-1] if out else None
