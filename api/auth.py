@@ -16,8 +16,11 @@ LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)  # last_used_at is written 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
-        row = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(token)).first()
-        if row is None or not row.user.is_active:
+        try:
+            row = ApiToken.objects.select_related("user").get(key_hash=ApiToken.hash(token))
+        except ApiToken.DoesNotExist:
+            return None
+        if not row.user.is_active:
             return None
         now = timezone.now()
         if row.revoked_at is not None:

@@ -14,13 +14,13 @@ import hashlib
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.authorisation import refuse_unless_may_sign
 from applications import uploads
-from applications.models import Application, Attachment, Signature, SurveyAnswer
+from applications.models import Application, Attachment, ResultDocument, Signature, SurveyAnswer
 from applications.queries import is_applicant, visible
 from applications.signing import (
     certificate_check,
@@ -109,6 +109,8 @@ def _locked(application_id, visible_to=None) -> Application:
         return (
             qs.select_for_update(of=("self",))
             .select_related("definition", "process", "provider_unit", "region", "current_revision")
+            # Whether it has documents yet: if not, the answer lists only those the action issued, unread.
+            .annotate(had_documents=Exists(ResultDocument.objects.filter(application=OuterRef("pk"))))
             .defer("definition__text").get(pk=application_id)
         )
     except Application.DoesNotExist:
@@ -143,8 +145,11 @@ ISSUING_EVENTS = {"result_issued", "refused", "receipt_issued"}
 
 def _after_commit(app, run) -> None:
     """After the transaction that moved the request: the documents it issued get their PDFs (a task). The
-    request keeps the open tasks the run left, for the answer (``applications.queries.out``)."""
+    request keeps the open tasks the run left and — if it had no documents before — the documents the run
+    issued (``applications.results.issue_document``), for the answer (``applications.queries.out``)."""
     app.open_tasks_after_run = run.open_tasks
+    if getattr(app, "had_documents", True) is False:
+        app.documents_after_run = list(getattr(app, "issued_in_run", []))
     if any(event.kind in ISSUING_EVENTS for event in run.events):
         enqueue_pending(app.pk)
 

@@ -98,6 +98,11 @@ def out(app: Application) -> dict:
         open_tasks = WorkTask.objects.filter(application=app, state=WorkTask.State.OPEN)
     else:
         open_tasks = sorted(open_tasks, key=lambda t: (t.created_at, t.pk))
+    documents = getattr(app, "documents_after_run", None)  # set by the action that moved it, if it knows them
+    if documents is None:
+        documents = app.documents.order_by("issued_at", "id")
+    else:
+        documents = sorted(documents, key=lambda d: (d.issued_at, d.pk))
     return {
         "id": app.pk, "number": app.number, "service": app.service, "sub_kind": app.sub_kind, "channel": app.channel,
         "process_id": app.definition.process_id, "version": app.definition.version, "status": app.status,
@@ -109,7 +114,7 @@ def out(app: Application) -> dict:
         "result_kind": app.result_kind, "created_at": app.created_at, "registered_at": app.registered_at,
         "received_at": app.received_at,
         "deadline_at": app.deadline_at, "finished_at": app.finished_at,
-        "open_tasks": list(open_tasks), "documents": list(app.documents.order_by("issued_at", "id")), "waiting": _waiting(app),
+        "open_tasks": list(open_tasks), "documents": list(documents), "waiting": _waiting(app),
         "power_of_attorney": app.power_of_attorney_id,
         "representative_iin": app.representative_user.iin if app.representative_user_id else "",
     }

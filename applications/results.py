@@ -59,4 +59,5 @@ def issue_document(run, kind: str, **content) -> ResultDocument:
         signer=signer_of(run, kind),
     )
     record_result(document, run.actor)
+    app.issued_in_run = [*getattr(app, "issued_in_run", []), document]  # for the action's answer
     return document
