@@ -107,10 +107,19 @@ def _draw_qr(canvas, url: str):
     canvas.setFillColor(colors.white)
     canvas.rect(x, y, size, size, stroke=0, fill=1)
     canvas.setFillColor(colors.black)
+    # One path of one rectangle per run of dark modules in a row: a few hundred rectangles, not one per module.
+    path = canvas.beginPath()
     for row, line in enumerate(matrix):
-        for col, dark in enumerate(line):
-            if dark:
-                canvas.rect(x + col * cell, y + size - (row + 1) * cell, cell, cell, stroke=0, fill=1)
+        col = 0
+        while col < len(line):
+            if not line[col]:
+                col += 1
+                continue
+            start = col
+            while col < len(line) and line[col]:
+                col += 1
+            path.rect(x + start * cell, y + size - (row + 1) * cell, (col - start) * cell, cell)
+    canvas.drawPath(path, stroke=0, fill=1)
     canvas.restoreState()
 
 

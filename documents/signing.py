@@ -122,7 +122,9 @@ def sign_pdf(pdf: bytes, identity: Identity, *, number: str, reason: str, locati
         meta, signer=signer, timestamper=timestamper(), stamp_style=style,
         new_field_spec=fields.SigFieldSpec(FIELD_NAME, box=SIGNATURE_BOX, on_page=0),
     )
-    out = loop_free(pdf_signer.sign_pdf, IncrementalPdfFileWriter(io.BytesIO(pdf)))
+    # The room for the CMS given, as for the officers' signatures: otherwise pyHanko sizes it by making a
+    # whole trial signature first, with a trial timestamp.
+    out = loop_free(pdf_signer.sign_pdf, IncrementalPdfFileWriter(io.BytesIO(pdf)), bytes_reserved=RESERVED_BYTES)
     return out.getvalue()
 
 
