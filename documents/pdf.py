@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 from xml.sax.saxutils import escape
 
 import segno
@@ -111,14 +112,11 @@ def _draw_qr(canvas, url: str):
     path = canvas.beginPath()
     for row, line in enumerate(matrix):
         col = 0
-        while col < len(line):
-            if not line[col]:
-                col += 1
-                continue
-            start = col
-            while col < len(line) and line[col]:
-                col += 1
-            path.rect(x + start * cell, y + size - (row + 1) * cell, (col - start) * cell, cell)
+        for dark, run in itertools.groupby(line):
+            width = len(list(run))
+            if dark:
+                path.rect(x + col * cell, y + size - (row + 1) * cell, width * cell, cell)
+            col += width
     canvas.drawPath(path, stroke=0, fill=1)
     canvas.restoreState()
 

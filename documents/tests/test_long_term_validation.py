@@ -127,11 +127,11 @@ def test_every_kind_validates_offline_at_signing_at_30_days_and_at_10_years_afte
     folder.mkdir()
 
     numbers = {}
-    made = {}  # one journey per maker: the refusal's also issued its hearing notice
+    journeys = {}  # one journey per maker: the refusal's also issued its hearing notice
     for kind, (make, doc_kind) in MAKERS.items():
-        if make not in made:
-            made[make] = make(world)
-        numbers[kind] = h.document_of(made[make], doc_kind)["number"]
+        if make not in journeys:
+            journeys[make] = make(world)
+        numbers[kind] = h.document_of(journeys[make], doc_kind)["number"]
     original = {kind: _stored(n) for kind, n in numbers.items()}
     made = time.perf_counter()
     print(f"documents made in {made - started:.1f} s")
