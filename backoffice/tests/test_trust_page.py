@@ -8,6 +8,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from audit.models import AuditEntry
 from integrations import trust
@@ -57,9 +58,9 @@ def test_roots_intermediates_and_der_crls_are_added_listed_and_removed(admin, nc
     html = client.get(URL).content.decode()
     issuing = nca.issuing_cert
     assert issuing.subject.rfc4514_string() in html and issuing.issuer.rfc4514_string() in html
-    assert issuing.not_valid_after_utc.strftime("%d.%m.%Y") in html
+    assert timezone.localtime(issuing.not_valid_after_utc).strftime("%d.%m.%Y") in html  # as Almaty reads it
     next_update = x509.load_der_x509_crl(nca.crl_der("issuing")).next_update_utc
-    assert next_update.strftime("%d.%m.%Y") in html and "intermediate CA" in html
+    assert timezone.localtime(next_update).strftime("%d.%m.%Y") in html and "intermediate CA" in html
     changes = list(AuditEntry.objects.filter(kind="admin_change", actor_username="root").values_list("data", flat=True))
     assert [c["change"] for c in changes] == ["trust_item_added"] * 4
     assert changes[1]["subject"] == issuing.subject.rfc4514_string()
