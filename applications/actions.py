@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.authorisation import refuse_unless_may_sign
 from applications import uploads
 from applications.models import Application, Attachment, ResultDocument, Signature, SurveyAnswer
-from applications.queries import is_applicant, visible
+from applications.queries import is_applicant, may_see
 from applications.signing import (
     certificate_check,
     check_chosen_certificate,
@@ -33,6 +33,7 @@ from applications.signing import (
 from core.errors import DomainError
 from core.identifiers import IdentifierError, parse_bin, parse_iin
 from core.norms import parse_norm
+from core.prepared import Prepared
 from documents import certificates as office_documents
 from documents.tasks import enqueue_pending
 from integrations import adapters
@@ -101,22 +102,28 @@ class NotFound(DomainError):
     default_message = _("Not found.")
 
 
+# The request's row, locked, with what the actions read of it and whether it has documents yet (if not, an
+# action's answer lists only those its run issued, unread). Compiled once per connection (core.prepared).
+LOCKED = Prepared(lambda pk: (
+    Application.objects.select_for_update(of=("self",))
+    .select_related("definition", "process", "provider_unit", "region", "current_revision")
+    .annotate(had_documents=Exists(ResultDocument.objects.filter(application=OuterRef("pk"))))
+    .defer("definition__text").filter(pk=pk)
+))
+
+
 def _locked(application_id, visible_to=None) -> Application:
-    """The request's row, locked, with what the actions read of it. With ``visible_to``, only a request that
-    user may see (``applications.queries.visible``), checked in the same query: otherwise NotFound."""
-    qs = visible(visible_to) if visible_to is not None else Application.objects.all()
+    """The request's row, locked (``LOCKED``). With ``visible_to``, only a request that user may see
+    (``applications.queries.may_see``): otherwise NotFound, as for a request that does not exist."""
     try:
-        return (
-            qs.select_for_update(of=("self",))
-            .select_related("definition", "process", "provider_unit", "region", "current_revision")
-            # Whether it has documents yet: if not, the answer lists only those the action issued, unread.
-            .annotate(had_documents=Exists(ResultDocument.objects.filter(application=OuterRef("pk"))))
-            .defer("definition__text").get(pk=application_id)
-        )
+        app = LOCKED.get(pk=int(application_id))
     except Application.DoesNotExist:
         if visible_to is None:
             raise
         raise NotFound() from None
+    if visible_to is not None and not may_see(visible_to, app):
+        raise NotFound()
+    return app
 
 
 def _complete(application_id, actor, action_kind: str, data: dict | None = None, before=None) -> Application:

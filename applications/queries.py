@@ -25,6 +25,17 @@ def visible(user):
     return qs.filter((Q(provider_unit_id=user.provider_unit_id) & submitted) | Q(created_by=user))
 
 
+def may_see(user, app: Application) -> bool:
+    """Whether ``user`` may see ``app``, a request already read: ``visible`` for one row. What the row itself
+    decides is decided from it — everyone for an administrator, and an applicant's own portal request (the
+    first term of ``applicant_filter``); anything else is asked of ``visible``."""
+    if user.is_superuser or user.kind == user.Kind.ADMINISTRATOR:
+        return True
+    if user.kind == user.Kind.APPLICANT and app.applicant_user_id == user.pk:
+        return True
+    return visible(user).filter(pk=app.pk).exists()
+
+
 def applicant_filter(user) -> Q:
     """The requests that are ``user``'s as an applicant, whatever the channel (one history for a person): those
     they filed on the portal, and those filed for them by the provider's staff or at the PSC once received — a

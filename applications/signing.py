@@ -14,16 +14,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Attachment, Revision, Signature
+from core.prepared import Prepared
 from integrations import adapters
 from integrations.signatures import REASON_MESSAGES, CheckResult, canonical_bytes
 
 CONTENT_CHANGED_MESSAGE = _("The request was changed after it was signed.")
 
 
+# What a revision names of the request's attachments (compiled once per connection: the signature's check reads it).
+ATTACHMENTS = Prepared(lambda application_id: Attachment.objects.filter(application_id=application_id).order_by("id")
+                       .values("document_code", "original_name", "sha256", "is_scan"))
+
+
 def revision_content(application) -> dict:
-    attachments = Attachment.objects.filter(application=application).order_by("id").values(
-        "document_code", "original_name", "sha256", "is_scan"
-    )
+    attachments = ATTACHMENTS.all(application_id=application.pk)
     return {
         "application": application.pk,
         "service": application.service,

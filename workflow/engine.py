@@ -38,6 +38,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
 from core.errors import DomainError, Unavailable
+from core.prepared import Prepared
 from workdays.calendar import due_at
 from workflow import definitions, operations
 from workflow.models import Event, ProcessDefinition, ProcessInstance, WorkTask
@@ -360,9 +361,12 @@ def load(subject, actor, context: dict | None = None) -> tuple[Run, ProcessInsta
     return run, instance
 
 
+OPEN_TASKS = Prepared(lambda subject_id: WorkTask.objects.filter(application_id=subject_id, state=WorkTask.State.OPEN))
+
+
 def open_tasks(subject) -> list[WorkTask]:
-    """The subject's open tasks (one query)."""
-    return list(WorkTask.objects.filter(application=subject, state=WorkTask.State.OPEN))
+    """The subject's open tasks (one query, compiled once per connection)."""
+    return OPEN_TASKS.all(subject_id=subject.pk)
 
 
 def open_task(subject, action_kind: str, tasks: list[WorkTask] | None = None) -> WorkTask:

@@ -1,0 +1,152 @@
+"""core.prepared: a prepared query answers exactly what its queryset answers, on SQLite and PostgreSQL, and
+refuses what it cannot keep to (an argument the ORM transforms or drops, a lock outside a transaction)."""
+import pytest
+from django.db import connections, transaction
+from django.db.models import Count
+from django.db.transaction import TransactionManagementError
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from accounts.models import ApiToken, User
+from api.auth import TOKEN
+from applications.actions import LOCKED, NotFound, _locked
+from applications.models import Application
+from applications.queries import may_see, visible
+from applications.signing import ATTACHMENTS
+from applications.tests.journeys import create, fill, portal_until_registered, staff_until_registered
+from core.prepared import Prepared
+from workflow.engine import OPEN_TASKS
+
+BY_USERNAME = Prepared(lambda username: User.objects.filter(username=username).order_by("id"))
+BY_ID = Prepared(lambda pk: User.objects.filter(pk=pk))
+WITH_COUNT = Prepared(lambda kind: User.objects.filter(kind=kind).annotate(n_groups=Count("groups")).order_by("id"))
+
+
+def _fields(obj, depth=1) -> dict:
+    """What a model instance holds: its loaded fields and its loaded relations (and theirs, ``depth`` deep)."""
+    loaded = {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields
+              if f.attname not in obj.get_deferred_fields()}
+    related = {name: (_fields(value, depth - 1) if depth and value is not None else value is None)
+               for name, value in obj._state.fields_cache.items()}
+    return {"fields": loaded, "deferred": sorted(obj.get_deferred_fields()), "related": related,
+            "adding": obj._state.adding, "db": obj._state.db}
+
+
+def test_the_locked_request_is_the_querysets_own_with_its_relations_and_annotation(world):
+    api = world.api["person"]
+    app = fill(api, create(api, "S3", "assignment"), "S3", "assignment")  # S3: a region, joined as well
+    with transaction.atomic():
+        prepared = LOCKED.get(pk=app["id"])
+        own = LOCKED.build(pk=app["id"]).get()
+    assert _fields(prepared) == _fields(own)
+    assert set(prepared._state.fields_cache) == {"definition", "process", "provider_unit", "region", "current_revision"}
+    assert prepared.region is not None and prepared.region.code == "almaty-city"
+    assert prepared.had_documents is own.had_documents is False
+    assert prepared.get_deferred_fields() == own.get_deferred_fields() == set()  # deferred: the relation's own
+    assert "text" in prepared.definition.get_deferred_fields()
+    prepared.status = Application.Status.DRAFT
+    prepared.save(update_fields=["status"])  # an instance the ORM can save, as the queryset's would be
+
+
+def test_values_and_plain_rows_are_the_querysets_own(world):
+    api = world.api["person"]
+    app = fill(api, create(api, "S1", "issue"), "S1", "issue")
+    assert ATTACHMENTS.all(application_id=app["id"]) == list(ATTACHMENTS.build(application_id=app["id"]))
+    assert len(ATTACHMENTS.all(application_id=app["id"])) >= 1
+    application = Application.objects.get(pk=app["id"])
+    assert [t.pk for t in OPEN_TASKS.all(subject_id=app["id"])] == [
+        t.pk for t in OPEN_TASKS.build(subject_id=app["id"])] != []
+    assert [_fields(t) for t in OPEN_TASKS.all(subject_id=application.pk)] == [
+        _fields(t) for t in OPEN_TASKS.build(subject_id=application.pk)]
+    key = ApiToken.issue(world.person)
+    token = TOKEN.get(key_hash=ApiToken.hash(key))
+    assert token.user.username == "person" and token.user_id == world.person.pk
+
+
+def test_an_annotation_over_a_join_is_the_querysets_own(world):
+    rows = WITH_COUNT.all(kind="officer")
+    assert [(u.pk, u.n_groups) for u in rows] == [(u.pk, u.n_groups) for u in WITH_COUNT.build(kind="officer")]
+    assert {u.username: u.n_groups for u in rows}["clerk"] == 1
+
+
+def test_the_sql_is_compiled_once_per_connection_and_is_the_querysets_own(world):
+    BY_ID.all(pk=world.person.pk)
+    cache = connections["default"].__dict__["_elicense_prepared"]
+    compiled = cache[BY_ID.key]
+    assert BY_ID.get(pk=world.clerk.pk).username == "clerk"
+    assert cache[BY_ID.key] is compiled
+    sql, _ = BY_ID.build(pk=world.clerk.pk).query.get_compiler(using="default").as_sql()
+    assert compiled.sql == sql
+
+
+def test_none_one_or_more(world):
+    with pytest.raises(User.DoesNotExist):
+        BY_ID.get(pk=10**12)
+    assert BY_ID.first(pk=10**12) is None and BY_ID.all(pk=10**12) == []
+    with pytest.raises(User.MultipleObjectsReturned):
+        WITH_COUNT.get(kind="officer")
+    assert WITH_COUNT.first(kind="officer").pk == min(u.pk for u in User.objects.filter(kind="officer"))
+
+
+def test_what_it_cannot_keep_to_is_refused(db):
+    with pytest.raises(ValueError, match="unchanged"):
+        Prepared(lambda name: User.objects.filter(username__contains=name)).all(name="x")
+    with pytest.raises(ValueError, match="not in the prepared query"):
+        Prepared(lambda pk: User.objects.all()).all(pk=1)
+    with pytest.raises(TypeError):
+        BY_ID.all(pk=1.5)
+    with pytest.raises(TypeError):
+        BY_ID.all(pk=True)
+    with pytest.raises(TypeError, match="model instances or values"):
+        Prepared(lambda pk: User.objects.filter(pk=pk).values_list("id")).all(pk=1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lock_outside_a_transaction_is_refused_as_the_orm_refuses_it():
+    user = User.objects.create_user(username="lonely", password="x-pass-12345")
+    locking = Prepared(lambda pk: User.objects.select_for_update().filter(pk=pk))
+    with pytest.raises(TransactionManagementError):
+        locking.get(pk=user.pk)
+    with transaction.atomic():
+        assert locking.get(pk=user.pk).username == "lonely"
+    with pytest.raises(TransactionManagementError):  # compiled now, and still refused
+        locking.get(pk=user.pk)
+
+
+@pytest.mark.django_db
+@settings(max_examples=60, deadline=None)
+@given(username=st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=40),
+       pk=st.integers(min_value=-(2**63), max_value=2**63 - 1))
+def test_any_argument_gets_the_querysets_answer(username, pk):
+    User.objects.get_or_create(username="\x1eprepared-argument-0\x1e")  # a marker's text as a value: just a value
+    User.objects.get_or_create(username=username[:150] or "blank")
+    assert [u.pk for u in BY_USERNAME.all(username=username)] == [
+        u.pk for u in User.objects.filter(username=username).order_by("id")]
+    assert [u.pk for u in BY_ID.all(pk=pk)] == [u.pk for u in User.objects.filter(pk=pk)]
+
+
+def test_may_see_is_visible_for_one_request(world):
+    """The locked read asks ``may_see`` of the row it read; it agrees with ``visible`` for every kind of person
+    and every kind of request (a portal draft, a registered portal request, a paper application)."""
+    admin = User.objects.create_user(username="admin", password="x-pass-12345", kind="administrator")
+    stranger = User.objects.create_user(username="stranger", password="x-pass-12345", kind="applicant")
+    draft = create(world.api["person"], "S1", "issue")
+    registered = portal_until_registered(world, world.api["company_head"], "S2", "allocate")
+    paper = staff_until_registered(world.api["committee_officer"], "S1", "issue")
+    users = [*User.objects.exclude(pk__in=[admin.pk, stranger.pk]), admin, stranger]
+    seen = {}
+    for app_id in (draft["id"], registered["id"], paper["id"]):
+        app = Application.objects.get(pk=app_id)
+        for user in users:
+            answer = may_see(user, app)
+            assert answer == visible(user).filter(pk=app_id).exists(), (user.username, app_id)
+            seen[(user.username, app_id)] = answer
+            with transaction.atomic():
+                if answer:
+                    assert _locked(app_id, visible_to=user).pk == app_id
+                else:
+                    with pytest.raises(NotFound):
+                        _locked(app_id, visible_to=user)
+    assert seen[("person", draft["id"])] and not seen[("officer", draft["id"])]
+    assert seen[("officer", paper["id"])] and seen[("person", paper["id"])]
+    assert not seen[("stranger", registered["id"])] and seen[("admin", registered["id"])]
