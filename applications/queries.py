@@ -26,13 +26,13 @@ def visible(user):
 
 
 def may_see(user, app: Application) -> bool:
-    """Whether ``user`` may see ``app``, a request already read: ``visible`` for one row. What the row itself
-    decides is decided from it — everyone for an administrator, and an applicant's own portal request (the
-    first term of ``applicant_filter``); anything else is asked of ``visible``."""
+    """Whether ``user`` may see ``app``, a request already read: ``visible`` for one row. An administrator's
+    and an applicant's answer is decided from the row (``is_applicant`` is ``applicant_filter`` for one
+    request); anyone else's is asked of ``visible``."""
     if user.is_superuser or user.kind == user.Kind.ADMINISTRATOR:
         return True
-    if user.kind == user.Kind.APPLICANT and app.applicant_user_id == user.pk:
-        return True
+    if user.kind == user.Kind.APPLICANT:
+        return is_applicant(user, app)
     return visible(user).filter(pk=app.pk).exists()
 
 
