@@ -5,6 +5,9 @@ worker's pool may hold, so that all web workers together stay within the budget.
 
 Read by elicense/settings.py from ELICENSE_DB_CONNECTION_BUDGET and ELICENSE_WEB_WORKERS (the same variable
 elicense/gunicorn_conf.py starts that many workers from). Imports nothing of Django's settings.
+
+Also how statements reach PostgreSQL: parameters apart from the text, and the statements a connection
+repeats prepared there (``statement_options``, ADR 0024).
 """
 from __future__ import annotations
 
@@ -31,11 +34,24 @@ def _int(environ, name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={environ.get(name)!r}: must be a whole number") from None
 
 
+def statement_options(environ) -> dict:
+    """Server-side parameters and prepared statements (ADR 0024), unless ELICENSE_DB_PREPARED_STATEMENTS=0:
+    the query text and its parameters go to PostgreSQL apart, and a statement a connection has run
+    ``prepare_threshold`` times (psycopg's own default, 5) is prepared there, so that PostgreSQL parses and
+    plans it once per connection instead of on every call. Off (Django's default: parameters bound in
+    Python, nothing prepared) behind a pooler that cannot keep a session's prepared statements."""
+    flag = environ.get("ELICENSE_DB_PREPARED_STATEMENTS", "1")
+    if flag not in ("0", "1"):
+        raise ImproperlyConfigured(f"ELICENSE_DB_PREPARED_STATEMENTS={flag!r}: must be 1 (on) or 0 (off)")
+    return {"server_side_binding": True, "prepare_threshold": 5} if flag == "1" else {}
+
+
 def configure_postgresql(database: dict, environ) -> dict:
     """Give a PostgreSQL DATABASES entry its application_name and, unless ELICENSE_DB_POOL=0, the pool sized
     from the budget (CONN_MAX_AGE 0: the pool keeps the connections, Django returns them after each request)."""
     options = database.setdefault("OPTIONS", {})
     options["application_name"] = environ.get("ELICENSE_DB_APPLICATION_NAME", "elicense-web")
+    options.update(statement_options(environ))
     if environ.get("ELICENSE_DB_POOL", "1") != "0":
         try:
             timeout = float(environ.get("ELICENSE_DB_POOL_TIMEOUT", "5"))

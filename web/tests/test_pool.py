@@ -18,6 +18,7 @@ from web.errors import server_error
 from web.middleware import database_unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
+PREPARED = {"server_side_binding": True, "prepare_threshold": 5}
 
 
 @pytest.mark.parametrize(("budget", "workers", "max_size"), [(20, 2, 10), (5, 2, 2), (3, 3, 1), (100, 7, 14)])
@@ -38,12 +39,16 @@ def test_postgresql_gets_the_pool_and_an_application_name():
     database = configure_postgresql({"ENGINE": "django.db.backends.postgresql", "CONN_MAX_AGE": 600},
                                     {"ELICENSE_WEB_WORKERS": "4", "ELICENSE_DB_CONNECTION_BUDGET": "10"})
     assert database["CONN_MAX_AGE"] == 0
-    assert database["OPTIONS"] == {"application_name": "elicense-web",
+    assert database["OPTIONS"] == {"application_name": "elicense-web", **PREPARED,
                                    "pool": {"min_size": 1, "max_size": 2, "timeout": 5.0}}
     database = configure_postgresql({"ENGINE": "django.db.backends.postgresql", "CONN_MAX_AGE": 600},
                                     {"ELICENSE_DB_POOL": "0", "ELICENSE_DB_APPLICATION_NAME": "elicense-worker"})
     assert database["CONN_MAX_AGE"] == 600
-    assert database["OPTIONS"] == {"application_name": "elicense-worker"}
+    assert database["OPTIONS"] == {"application_name": "elicense-worker", **PREPARED}
+    database = configure_postgresql({"ENGINE": "django.db.backends.postgresql"}, {"ELICENSE_DB_PREPARED_STATEMENTS": "0"})
+    assert "server_side_binding" not in database["OPTIONS"] and "prepare_threshold" not in database["OPTIONS"]
+    with pytest.raises(ImproperlyConfigured, match="ELICENSE_DB_PREPARED_STATEMENTS='yes'"):
+        configure_postgresql({"ENGINE": "django.db.backends.postgresql"}, {"ELICENSE_DB_PREPARED_STATEMENTS": "yes"})
 
 
 def _settings_in_subprocess(**environ):
@@ -58,7 +63,7 @@ def test_the_settings_size_the_pool_from_the_environment_and_refuse_a_budget_bel
     url = "postgres://app@127.0.0.1:1/nothing"  # never connected to: only the settings are read
     done = _settings_in_subprocess(DATABASE_URL=url, ELICENSE_WEB_WORKERS="3", ELICENSE_DB_CONNECTION_BUDGET="10")
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == {"options": {"application_name": "elicense-web", "pool": {
+    assert json.loads(done.stdout) == {"options": {"application_name": "elicense-web", **PREPARED, "pool": {
         "min_size": 1, "max_size": 3, "timeout": 5.0}}, "max_age": 0}
     refused = _settings_in_subprocess(DATABASE_URL=url, ELICENSE_WEB_WORKERS="3", ELICENSE_DB_CONNECTION_BUDGET="2")
     assert refused.returncode != 0
@@ -122,3 +127,21 @@ def test_outside_a_view_the_500_handler_answers_503_too():
         raise ValueError("a bug")
     except ValueError:
         assert server_error(request).status_code == 500
+
+
+def test_on_postgresql_a_repeated_statement_is_prepared_once_on_its_connection(db):
+    """ADR 0024: after psycopg's threshold of runs, PostgreSQL holds the statement prepared for the session
+    (parsed and planned once), and it still answers each call with that call's own parameters."""
+    from django.db import connection
+
+    from accounts.models import User
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no server-side prepared statements")
+    users = [User.objects.create_user(username=f"prepared-{i}", password="x", kind="applicant") for i in range(7)]
+    answers = [User.objects.filter(pk=user.pk).values_list("username", flat=True).get() for user in users]
+    assert answers == [f"prepared-{i}" for i in range(7)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('"accounts_user"."username"' in text and "$1" in text for text in prepared), prepared
