@@ -115,7 +115,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # ADR 0011, docs/deployment.md: connections named ELICENSE_DB_APPLICATION_NAME (default elicense-web) and,
     # unless ELICENSE_DB_POOL=0, Django's connection pool: ELICENSE_DB_CONNECTION_BUDGET (default 20) shared
-    # by ELICENSE_WEB_WORKERS (default 2) workers, waiting ELICENSE_DB_POOL_TIMEOUT (5) s, then HTTP 503.
+    # by ELICENSE_WEB_WORKERS (default 2) workers, waiting ELICENSE_DB_POOL_TIMEOUT (5) s, then HTTP 503; and,
+    # unless ELICENSE_DB_PREPARED_STATEMENTS=0, parameters bound on the server and repeated statements
+    # prepared there (ADR 0024).
     configure_postgresql(DATABASES["default"], os.environ)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
