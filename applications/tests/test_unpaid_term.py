@@ -49,8 +49,13 @@ def test_a_reminder_before_the_end_then_nothing_more_until_it_ends(world, s1, cl
     service_actions.set_payment_term(service="S1", days=10, notice_days=2)
     assert actions.end_unpaid() == {"reminded": 0, "refused": 0}  # just asked: nothing to say
     task = asked_days_ago(app["id"], 9)
-    assert actions.end_unpaid() == {"reminded": 1, "refused": 0}
-    assert actions.end_unpaid() == {"reminded": 0, "refused": 0}  # once
+    end = actions.payment_term_end(task)
+    # Counted from the term's end, not from today: a 10th day that is a day off moves the end to the next
+    # working day, and the notice with it.
+    notice_starts = end - datetime.timedelta(days=2)
+    assert actions.end_unpaid(notice_starts - datetime.timedelta(hours=1)) == {"reminded": 0, "refused": 0}
+    assert actions.end_unpaid(notice_starts + datetime.timedelta(hours=1)) == {"reminded": 1, "refused": 0}
+    assert actions.end_unpaid(end - datetime.timedelta(hours=1)) == {"reminded": 0, "refused": 0}  # once
     (reminder,) = Event.objects.filter(application_id=app["id"], kind="payment_reminder")
     assert datetime.datetime.fromisoformat(reminder.data["pay_by"]) == actions.payment_term_end(task)
     client.force_login(world.person)
