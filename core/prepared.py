@@ -139,3 +139,46 @@ class Prepared:
         if not rows:
             raise model.DoesNotExist(f"{model._meta.object_name} matching the prepared query does not exist.")
         raise model.MultipleObjectsReturned(f"{len(rows)} {model._meta.object_name} rows match the prepared query.")
+
+
+# -- inserts -------------------------------------------------------------------------------------------------
+_INSERT_PARAMS = 900  # parameters per statement, under SQLite's oldest limit (999)
+
+
+def insert(objs: list, using: str = DEFAULT_DB_ALIAS) -> list:
+    """New rows of one model in one INSERT … VALUES … RETURNING statement whose SQL is built once per connection
+    and row count, their primary keys set on ``objs`` from what it returns: what ``bulk_create`` does for rows
+    of a plain model, without compiling the statement each time (for the engine's history and tasks, written
+    by every step; docs/performance.md). Each field's value goes through its ``pre_save`` and
+    ``get_db_prep_save``, as in ``bulk_create``; the primary key is the database's. Signals are not sent, as
+    ``bulk_create`` does not send them. A database that cannot return the keys of a multi-row insert, or a
+    model whose key is not the database's, gets ``bulk_create`` itself."""
+    if not objs:
+        return objs
+    model = type(objs[0])
+    connection = connections[using]
+    meta = model._meta
+    if not connection.features.can_return_rows_from_bulk_insert or not meta.pk.db_returning or any(
+            type(obj) is not model or obj.pk is not None for obj in objs):
+        return model._default_manager.using(using).bulk_create(objs)
+    fields = [f for f in meta.concrete_fields if f is not meta.pk]
+    per = max(1, _INSERT_PARAMS // len(fields))
+    cache = connection.__dict__.setdefault("_elicense_inserts", {})
+    for start in range(0, len(objs), per):
+        chunk = objs[start:start + per]
+        key = (meta.label, len(chunk))
+        sql = cache.get(key)
+        if sql is None:
+            quote = connection.ops.quote_name
+            row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+            sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+                   f"VALUES {', '.join([row] * len(chunk))} RETURNING {quote(meta.pk.column)}")
+            cache[key] = sql
+        params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in chunk for f in fields]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            keys = cursor.fetchall()
+        for obj, (pk,) in zip(chunk, keys, strict=True):
+            obj.pk = pk
+            obj._state.adding, obj._state.db = False, using
+    return objs

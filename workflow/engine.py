@@ -38,7 +38,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
 from core.errors import DomainError, Unavailable
-from core.prepared import Prepared
+from core.prepared import Prepared, insert
 from workdays.calendar import due_at
 from workflow import definitions, operations
 from workflow.models import Event, ProcessDefinition, ProcessInstance, WorkTask
@@ -283,9 +283,9 @@ class Run:
                 )
             )
             self.event("step_open", node, action_kind=node.action_kind)
-        WorkTask.objects.bulk_create(self.finished + new_tasks)
+        insert(self.finished + new_tasks)
         self.open_tasks = [*open_tasks, *new_tasks]
-        Event.objects.bulk_create(self.events)
+        Event.objects.append(self.events)
         if self.subject_fields:
             self.subject.save(update_fields=sorted(self.subject_fields))
 

@@ -1,10 +1,12 @@
 """core.prepared: a prepared query answers exactly what its queryset answers, on SQLite and PostgreSQL, and
 refuses what it cannot keep to (an argument the ORM transforms or drops, a lock outside a transaction)."""
+import uuid
+
 import pytest
-from django.db import connections, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import Count
 from django.db.transaction import TransactionManagementError
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import ApiToken, User
@@ -150,3 +152,105 @@ def test_may_see_is_visible_for_one_request(world):
     assert seen[("person", draft["id"])] and not seen[("officer", draft["id"])]
     assert seen[("officer", paper["id"])] and seen[("person", paper["id"])]
     assert not seen[("stranger", registered["id"])] and seen[("admin", registered["id"])]
+
+
+# -- core.prepared.insert: the rows are bulk_create's own --------------------------------------------------------
+def _row(obj) -> dict:
+    """A row as the database holds it, read back through the ORM, without its key."""
+    fresh = type(obj).objects.get(pk=obj.pk)
+    return {f.attname: getattr(fresh, f.attname) for f in fresh._meta.concrete_fields if not f.primary_key}
+
+
+def _history(app_id, actor, n, data, now=None):
+    from django.utils import timezone
+
+    from workflow.models import Event
+
+    now = now or timezone.now()
+    return [Event(application_id=app_id, at=now, kind=f"kind-{i}", step=str(i), bpmn_id=f"b{i}", actor=actor,
+                  data={"i": i, **data}) for i in range(n)]
+
+
+def test_inserted_rows_are_what_bulk_create_writes_and_get_their_keys_in_order(world):
+    from django.utils import timezone
+
+    from core.prepared import insert
+    from workflow.models import Event, WorkTask
+
+    api = world.api["person"]
+    app = fill(api, create(api, "S3", "assignment"), "S3", "assignment")
+    data = {"text": "Қазақстан — «кавычки» \\ \"q\" \x7f", "nested": [1, 2.5, None, True, {"k": []}]}
+    now = timezone.now()
+    ours, theirs = _history(app["id"], world.person, 3, data, now), _history(app["id"], world.person, 3, data, now)
+    before = Event.objects.count()
+    with transaction.atomic():
+        assert insert(ours) is ours
+        Event.objects.bulk_create(theirs)
+    assert Event.objects.count() == before + 6
+    assert [_row(e) for e in ours] == [_row(e) for e in theirs]
+    assert [e.pk for e in ours] == sorted(e.pk for e in ours)  # each instance got its own row's key
+    assert [Event.objects.get(pk=e.pk).kind for e in ours] == ["kind-0", "kind-1", "kind-2"]
+    assert all(not e._state.adding and e._state.db == "default" for e in ours)
+    # A model with nullable keys, a UUID and floats (the engine's tasks).
+    task = WorkTask.objects.filter(application_id=app["id"]).first()
+    copy = WorkTask(**{f.attname: getattr(task, f.attname) for f in WorkTask._meta.concrete_fields if not f.primary_key})
+    copy.engine_task_id = uuid.uuid4()
+    copy.duration_seconds, copy.within_norm = 1.25, False
+    insert([copy])
+    assert _row(copy) == {**_row(task), "engine_task_id": copy.engine_task_id, "duration_seconds": 1.25,
+                          "within_norm": False}
+
+
+def test_many_rows_go_in_statements_under_the_parameter_limit(world):
+    from django.test.utils import CaptureQueriesContext
+
+    from core.prepared import insert
+    from workflow.models import Event
+
+    api = world.api["person"]
+    app = fill(api, create(api, "S3", "assignment"), "S3", "assignment")
+    events = _history(app["id"], None, 300, {})
+    with CaptureQueriesContext(connections["default"]) as ctx, transaction.atomic():
+        insert(events)
+    inserts = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("INSERT")]
+    assert len(inserts) == 3  # 7 columns: 128 rows a statement, under SQLite's 999 parameters
+    assert len({e.pk for e in events}) == 300
+    assert list(Event.objects.filter(pk__in=[e.pk for e in events]).order_by("pk").values_list("kind", flat=True)) == [
+        f"kind-{i}" for i in range(300)]
+
+
+def test_what_insert_cannot_keep_to_is_bulk_creates(world):
+    from core.prepared import insert
+    from workflow.models import Event
+
+    api = world.api["person"]
+    app = fill(api, create(api, "S3", "assignment"), "S3", "assignment")
+    assert insert([]) == []
+    saved = Event.objects.create(application_id=app["id"], at=_history(app["id"], None, 1, {})[0].at, kind="x")
+    with pytest.raises(IntegrityError), transaction.atomic():  # a row with its key: bulk_create's, which
+        insert([saved])                                          # inserts that key, already taken
+    assert Event.objects.filter(kind="x").count() == 1
+
+
+_TEXT = st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",))
+_JSON = st.recursive(st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(_TEXT, max_size=20),
+                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(_TEXT, max_size=5), inner,
+                                                                                 max_size=3), max_leaves=8)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.dictionaries(st.text(_TEXT, max_size=12), _JSON, max_size=4), kind=st.text(_TEXT, max_size=40))
+def test_any_history_row_reads_back_as_written(world, data, kind):
+    from django.utils import timezone
+
+    from applications.models import Application
+    from core.prepared import insert
+    from workflow.models import Event
+
+    app = Application.objects.first() or Application.objects.get(pk=fill(
+        world.api["person"], create(world.api["person"], "S3", "assignment"), "S3", "assignment")["id"])
+    event = Event(application=app, at=timezone.now(), kind=kind, data=data, actor=world.person)
+    with transaction.atomic():
+        insert([event])
+    fresh = Event.objects.get(pk=event.pk)
+    assert (fresh.kind, fresh.data, fresh.at, fresh.actor_id, fresh.step) == (kind, data, event.at, world.person.pk, "")
