@@ -1,6 +1,8 @@
 """Reading a CMS/PKCS#7 SignedData envelope (asn1crypto) and checking its signer's raw signature (cryptography)."""
 from __future__ import annotations
 
+import functools
+
 from asn1crypto import cms as asn1_cms
 from asn1crypto import tsp as _asn1_tsp  # noqa: F401 - registers "tst_info" in ContentType before any CMS is read
 from asn1crypto import x509 as asn1_x509
@@ -37,10 +39,18 @@ class _CmsError(Exception):
 
 def _parse_cms(cms_der: bytes):
     """Read the CMS envelope (asn1crypto); returns the pieces to verify with cryptography, and the other
-    certificates it carries (unverified)."""
+    certificates it carries (unverified). Nothing returned may be changed by the caller.
+
+    The last few envelopes read are kept, by their exact bytes: a call that asks who signed a CMS and then
+    verifies it (steps 6 and 8 in one call) reads it once. Only what was read is kept; no check's result."""
     if not isinstance(cms_der, (bytes, bytearray, memoryview)) or not cms_der:
         raise _CmsError("malformed", error="empty")
-    info = asn1_cms.ContentInfo.load(bytes(cms_der), strict=True)
+    return _read(bytes(cms_der))
+
+
+@functools.lru_cache(maxsize=8)
+def _read(cms_der: bytes):
+    info = asn1_cms.ContentInfo.load(cms_der, strict=True)
     if info["content_type"].dotted != "1.2.840.113549.1.7.2":
         raise _CmsError("malformed", error="not_signed_data")
     signed = info["content"]
@@ -117,6 +127,10 @@ def signer_certificate(cms_der: bytes) -> x509.Certificate | None:
     Nothing is verified: use it only to learn who *claims* to have signed (e.g. the IIN/BIN
     to check a log-in against), then :meth:`X509SignatureVerifier.verify`.
     """
+    try:  # a well-formed envelope: read as verify reads it (and kept for it); else the lenient read below
+        return _parse_cms(cms_der)[0]
+    except Exception:  # noqa: BLE001 - untrusted input: fall back to the lenient read
+        pass
     try:
         info = asn1_cms.ContentInfo.load(bytes(cms_der), strict=True)
         if info["content_type"].dotted != "1.2.840.113549.1.7.2":

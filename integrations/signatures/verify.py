@@ -3,6 +3,7 @@ identity, signing right) and a detached CMS signature, and returns a :class:`Che
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hmac
 from pathlib import Path
 from typing import Literal
@@ -99,85 +100,8 @@ class X509SignatureVerifier:
 
     def _check(self, cert, applicant_iin, applicant_bin, purpose, at, extra=()) -> CheckResult:
         """``extra``: the other certificates the CMS carries (intermediates used only if they chain to a root)."""
-        try:
-            iin, bin_ = subject_identity(cert)
-        except ValueError as exc:  # an undecodable subject
-            return _fail("malformed", error=str(exc))
-        base = {"serial": format(cert.serial_number, "x")}
-
-        gost = certificate_gost_oid(cert)
-        if gost:
-            return _fail("gost_not_supported", iin, bin_, algorithm=gost, **base)
-
-        store = self.trust_store()
-        path = store.chain(cert, extra)
-        if path is None:
-            return _fail("untrusted_chain", iin, bin_, issuer=cert.issuer.rfc4514_string(), **base)
-        issuer = path[0]
-        for ca in path:
-            if not ca.cert.not_valid_before_utc <= at <= ca.cert.not_valid_after_utc:
-                return _fail(
-                    "untrusted_chain", iin, bin_, ca=ca.cert.subject.rfc4514_string(), error="ca_not_valid_at", **base
-                )
-
-        if at < cert.not_valid_before_utc:
-            return _fail("not_yet_valid", iin, bin_, not_before=cert.not_valid_before_utc.isoformat(), **base)
-        if at > cert.not_valid_after_utc:
-            return _fail("expired", iin, bin_, not_after=cert.not_valid_after_utc.isoformat(), **base)
-
-        # Revocation: the leaf against its issuer's CRL, each intermediate against its issuer's.
-        subjects = [(cert, issuer)] + [(path[i].cert, path[i + 1]) for i in range(len(path) - 1)]
-        for subject, ca in subjects:
-            crl = ca.crl
-            if crl is None:
-                return _fail("revocation_unavailable", iin, bin_, crl_issuer=ca.cert.subject.rfc4514_string(),
-                             error="no_crl", **base)
-            next_update = crl.next_update_utc
-            if next_update is None or at > next_update:
-                return _fail(
-                    "revocation_unavailable", iin, bin_, crl_issuer=ca.cert.subject.rfc4514_string(),
-                    error="crl_stale", next_update=next_update.isoformat() if next_update else None, **base,
-                )
-            entry = crl.get_revoked_certificate_by_serial_number(subject.serial_number)
-            if entry is not None:
-                # Fail closed: listed means revoked, whatever the revocation date.
-                return _fail(
-                    "revoked", iin, bin_, revoked_serial=format(subject.serial_number, "x"),
-                    revocation_date=entry.revocation_date_utc.isoformat(), **base,
-                )
-
-        bc = _ext(cert, x509.BasicConstraints)
-        ku = _ext(cert, x509.KeyUsage)
-        eku = _ext(cert, x509.ExtendedKeyUsage)
-        eku_oids = {oid.dotted_string for oid in eku} if eku is not None else set()
-        if bc is not None and bc.ca:
-            return _fail("wrong_purpose", iin, bin_, error="ca_certificate", **base)
-        if purpose == "sign":
-            purpose_ok = (
-                ExtendedKeyUsageOID.EMAIL_PROTECTION.dotted_string in eku_oids
-                and ku is not None and ku.digital_signature and ku.content_commitment
-            )
-        else:
-            purpose_ok = (
-                ExtendedKeyUsageOID.CLIENT_AUTH.dotted_string in eku_oids and ku is not None and ku.digital_signature
-            )
-        if not purpose_ok:
-            return _fail("wrong_purpose", iin, bin_, wanted=purpose, eku=sorted(eku_oids), **base)
-
-        applicant_iin = (applicant_iin or "").strip()
-        applicant_bin = (applicant_bin or "").strip()
-        if not iin or applicant_iin != iin or applicant_bin != bin_:
-            return _fail("identity_mismatch", iin, bin_, applicant_iin=applicant_iin, applicant_bin=applicant_bin,
-                         **base)
-
-        legal = bool(bin_) or OID_ROLE_LEGAL_ENTITY in eku_oids
-        role = "individual"
-        if legal:
-            role = next((SIGNING_ROLES[o] for o in SIGNING_ROLES if o in eku_oids), "employee")
-            if purpose == "sign" and role == "employee":
-                return _fail("no_signing_right", iin, bin_, **base)
-
-        return CheckResult(True, "ok", iin, bin_, {**base, "role": role, "issuer": issuer.cert.subject.rfc4514_string()})
+        result = _checked(self.trust_store(), cert, tuple(extra), applicant_iin, applicant_bin, purpose, at)
+        return CheckResult(result.valid, result.reason, result.subject_iin, result.subject_bin, dict(result.details))
 
     # -- signature -----------------------------------------------------------------
     def verify(
@@ -228,3 +152,90 @@ class X509SignatureVerifier:
         result = self._check(cert, applicant_iin, applicant_bin, purpose, at, extra)
         return CheckResult(result.valid, result.reason, result.subject_iin, result.subject_bin,
                            {**result.details, **details})
+
+
+@functools.lru_cache(maxsize=4)
+def _checked(store: TrustStore, cert, extra: tuple, applicant_iin, applicant_bin, purpose, at) -> CheckResult:
+    """The certificate check proper. The last few answers are kept, keyed by everything an answer depends on:
+    the trust store (a new object whenever its material changes), the certificate and the CMS's other
+    certificates (by their bytes), the identity asked for, the purpose and the instant. So the same question
+    asked twice at the same instant — step 6's certificate check and step 8's signature check in one call,
+    both at that call's time — is worked out once; any other question is worked out anew. Callers get a copy."""
+    try:
+        iin, bin_ = subject_identity(cert)
+    except ValueError as exc:  # an undecodable subject
+        return _fail("malformed", error=str(exc))
+    base = {"serial": format(cert.serial_number, "x")}
+
+    gost = certificate_gost_oid(cert)
+    if gost:
+        return _fail("gost_not_supported", iin, bin_, algorithm=gost, **base)
+
+    path = store.chain(cert, extra)
+    if path is None:
+        return _fail("untrusted_chain", iin, bin_, issuer=cert.issuer.rfc4514_string(), **base)
+    issuer = path[0]
+    for ca in path:
+        if not ca.cert.not_valid_before_utc <= at <= ca.cert.not_valid_after_utc:
+            return _fail(
+                "untrusted_chain", iin, bin_, ca=ca.cert.subject.rfc4514_string(), error="ca_not_valid_at", **base
+            )
+
+    if at < cert.not_valid_before_utc:
+        return _fail("not_yet_valid", iin, bin_, not_before=cert.not_valid_before_utc.isoformat(), **base)
+    if at > cert.not_valid_after_utc:
+        return _fail("expired", iin, bin_, not_after=cert.not_valid_after_utc.isoformat(), **base)
+
+    # Revocation: the leaf against its issuer's CRL, each intermediate against its issuer's.
+    subjects = [(cert, issuer)] + [(path[i].cert, path[i + 1]) for i in range(len(path) - 1)]
+    for subject, ca in subjects:
+        crl = ca.crl
+        if crl is None:
+            return _fail("revocation_unavailable", iin, bin_, crl_issuer=ca.cert.subject.rfc4514_string(),
+                         error="no_crl", **base)
+        next_update = crl.next_update_utc
+        if next_update is None or at > next_update:
+            return _fail(
+                "revocation_unavailable", iin, bin_, crl_issuer=ca.cert.subject.rfc4514_string(),
+                error="crl_stale", next_update=next_update.isoformat() if next_update else None, **base,
+            )
+        entry = crl.get_revoked_certificate_by_serial_number(subject.serial_number)
+        if entry is not None:
+            # Fail closed: listed means revoked, whatever the revocation date.
+            return _fail(
+                "revoked", iin, bin_, revoked_serial=format(subject.serial_number, "x"),
+                revocation_date=entry.revocation_date_utc.isoformat(), **base,
+            )
+
+    bc = _ext(cert, x509.BasicConstraints)
+    ku = _ext(cert, x509.KeyUsage)
+    eku = _ext(cert, x509.ExtendedKeyUsage)
+    eku_oids = {oid.dotted_string for oid in eku} if eku is not None else set()
+    if bc is not None and bc.ca:
+        return _fail("wrong_purpose", iin, bin_, error="ca_certificate", **base)
+    if purpose == "sign":
+        purpose_ok = (
+            ExtendedKeyUsageOID.EMAIL_PROTECTION.dotted_string in eku_oids
+            and ku is not None and ku.digital_signature and ku.content_commitment
+        )
+    else:
+        purpose_ok = (
+            ExtendedKeyUsageOID.CLIENT_AUTH.dotted_string in eku_oids and ku is not None and ku.digital_signature
+        )
+    if not purpose_ok:
+        return _fail("wrong_purpose", iin, bin_, wanted=purpose, eku=sorted(eku_oids), **base)
+
+    applicant_iin = (applicant_iin or "").strip()
+    applicant_bin = (applicant_bin or "").strip()
+    if not iin or applicant_iin != iin or applicant_bin != bin_:
+        return _fail("identity_mismatch", iin, bin_, applicant_iin=applicant_iin, applicant_bin=applicant_bin,
+                     **base)
+
+    legal = bool(bin_) or OID_ROLE_LEGAL_ENTITY in eku_oids
+    role = "individual"
+    if legal:
+        role = next((SIGNING_ROLES[o] for o in SIGNING_ROLES if o in eku_oids), "employee")
+        if purpose == "sign" and role == "employee":
+            return _fail("no_signing_right", iin, bin_, **base)
+
+    return CheckResult(True, "ok", iin, bin_, {**base, "role": role, "issuer": issuer.cert.subject.rfc4514_string()})

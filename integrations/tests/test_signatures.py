@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import shutil
 import subprocess
 
@@ -346,6 +347,51 @@ def test_trust_store_is_cached_and_reloaded_when_files_change(certs, trust_copy,
     assert verify(verifier, certs.individual_sign, certs.key, at).reason == "ok"
     demo_pki.revoke(trust_copy, certs.individual_sign)  # re-issues crls/issuing.crl.pem
     assert verifier.trust_store() is not first
+    assert verify(verifier, certs.individual_sign, certs.key, at).reason == "revoked"
+
+
+def test_the_same_question_at_the_same_instant_is_worked_out_once(verifier, certs, at, monkeypatch):
+    """Steps 6 and 8 in one call: the certificate checked, then the CMS verified at the same instant. The
+    envelope is read once and the chain built once; the answers are those of two separate checks."""
+    from integrations.signatures import cms as cms_module
+
+    chains, reads = [], []
+    real_chain, real_read = TrustStore.chain, cms_module._read.__wrapped__
+    monkeypatch.setattr(TrustStore, "chain", lambda self, *a, **k: chains.append(a) or real_chain(self, *a, **k))
+    monkeypatch.setattr(cms_module, "_read", functools.lru_cache(maxsize=8)(
+        lambda der: reads.append(der) or real_read(der)))
+    cert = certs.individual_sign
+    cms = sign_detached(PAYLOAD, cert, certs.key)
+    assert cms_module.signer_certificate(cms) == cert
+    first = check(verifier, cert, at)
+    second = verifier.verify(PAYLOAD, cms, applicant_iin=IIN, at=at)
+    assert (first.valid, first.reason, second.valid, second.reason) == (True, "ok", True, "ok")
+    assert first.details["serial"] == second.details["serial"] == format(cert.serial_number, "x")
+    assert "signing_time" in second.details and "signing_time" not in first.details
+    assert (len(chains), len(reads)) == (1, 1)
+    first.details["role"] = "changed by a caller"  # an answer is the caller's copy
+    assert check(verifier, cert, at).details["role"] == "individual"
+
+    # Any other question is worked out anew: another instant, identity, purpose or certificate.
+    later = at + dt.timedelta(microseconds=1)
+    assert check(verifier, cert, later).reason == "ok" and len(chains) == 2
+    assert check(verifier, cert, at, iin=IIN_OTHER).reason == "identity_mismatch"
+    assert check(verifier, cert, at, purpose="auth").reason == "wrong_purpose"
+    assert check(verifier, certs.revoked, at).reason == "revoked"
+    expired_at = cert.not_valid_after_utc + dt.timedelta(seconds=1)
+    assert check(verifier, cert, expired_at).reason == "expired"
+    assert len(chains) == 6
+    tampered = bytearray(cms)
+    tampered[-5] ^= 0x01  # inside the signature value: other bytes, read again, refused
+    assert verifier.verify(PAYLOAD, bytes(tampered), applicant_iin=IIN, at=at).reason == "signature_invalid"
+    assert len(reads) == 2
+
+
+def test_a_revocation_published_meanwhile_is_seen_at_the_same_instant(certs, trust_copy, at):
+    verifier = X509SignatureVerifier()
+    assert check(verifier, certs.individual_sign, at).reason == "ok"
+    demo_pki.revoke(trust_copy, certs.individual_sign)  # a new CRL: a new store, so no answer of before holds
+    assert check(verifier, certs.individual_sign, at).reason == "revoked"
     assert verify(verifier, certs.individual_sign, certs.key, at).reason == "revoked"
 
 
