@@ -9,7 +9,8 @@ ProcessInstance); the engine's tables refer to it by foreign key.
 `start()`, `complete_user_task()` and `resume()` are the only ways a process
 moves. They run inside the caller's transaction (the caller holds the subject's
 row lock) and write, in a constant number of queries: the engine state (once),
-the open/finished work tasks, and the history events of every step that ran.
+the open/finished work tasks, and the history events of every step that ran (the
+hot path's writes through core.prepared's insert and update, built once per connection).
 
 Waiting on an outside system: when a service task's operation raises
 `core.errors.Unavailable`, the task is put back to READY, the process is saved
@@ -38,7 +39,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
 from core.errors import DomainError, Unavailable
-from core.prepared import Prepared, insert
+from core.prepared import Prepared, insert, update
 from workdays.calendar import due_at
 from workflow import definitions, operations
 from workflow.models import Event, ProcessDefinition, ProcessInstance, WorkTask
@@ -261,7 +262,7 @@ class Run:
             self.subject.process = ProcessInstance.objects.create(
                 application=self.subject, definition=self.subject.definition, **fields)
         else:
-            ProcessInstance.objects.filter(pk=instance.pk).update(updated_at=self.now, **fields)
+            update(ProcessInstance, instance.pk, updated_at=self.now, **fields)
             for name, value in fields.items():  # the subject's loaded instance says what was saved
                 setattr(instance, name, value)
             instance.updated_at = self.now
@@ -400,10 +401,8 @@ def complete_user_task(subject, work_task: WorkTask, actor, data: dict, context:
     if node.norm is not None:
         due = _host.completion_due(run, node, work_task.due_at, data)
         within = run.now <= due if due else None
-    WorkTask.objects.filter(pk=work_task.pk).update(
-        state=WorkTask.State.DONE, completed_at=run.now, completed_by=actor, duration_seconds=duration,
-        within_norm=within, due_at=due,
-    )
+    update(WorkTask, work_task.pk, state=WorkTask.State.DONE, completed_at=run.now, completed_by=actor,
+           duration_seconds=duration, within_norm=within, due_at=due)
     run.event("step_done", node, duration_seconds=round(duration, 3), **{k: v for k, v in data.items() if _jsonable(v)})
     run.advance()
     if then is not None:

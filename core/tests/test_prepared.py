@@ -254,3 +254,83 @@ def test_any_history_row_reads_back_as_written(world, data, kind):
         insert([event])
     fresh = Event.objects.get(pk=event.pk)
     assert (fresh.kind, fresh.data, fresh.at, fresh.actor_id, fresh.step) == (kind, data, event.at, world.person.pk, "")
+
+
+# -- core.prepared.update: the row is QuerySet.update's own ------------------------------------------------------
+def test_an_updated_row_is_what_queryset_update_writes(world):
+    from django.utils import timezone
+
+    from core.prepared import update
+    from workflow.models import ProcessInstance, WorkTask
+
+    api = world.api["person"]
+    ours_id = fill(api, create(api, "S3", "assignment"), "S3", "assignment")["id"]
+    theirs_id = fill(api, create(api, "S3", "assignment"), "S3", "assignment")["id"]
+    ours, theirs = (WorkTask.objects.filter(application_id=i).order_by("id").first() for i in (ours_id, theirs_id))
+    now = timezone.now()
+    values = dict(state=WorkTask.State.DONE, completed_at=now, completed_by=world.person, duration_seconds=12.5,
+                  within_norm=None, due_at=None, name="Қабылдау — «шаг» \\ \"q\"")
+    with transaction.atomic():
+        assert update(WorkTask, ours.pk, **values) == 1
+        assert WorkTask.objects.filter(pk=theirs.pk).update(**values) == 1
+    differs = {"application_id", "engine_task_id", "created_at", "provider_unit_id", "assignee_id"}
+    mine, django = _row(ours), _row(theirs)
+    assert {k: v for k, v in mine.items() if k not in differs} == {k: v for k, v in django.items() if k not in differs}
+    assert (mine["completed_by_id"], mine["completed_at"], mine["state"], mine["within_norm"]) == (
+        world.person.pk, now, "done", None)
+    # The process state: bytes, a bool, a naive-free datetime, text; and the key given as the instance's.
+    a, b = (ProcessInstance.objects.get(application_id=i) for i in (ours_id, theirs_id))
+    state = bytes(range(256)) * 3
+    fields = dict(updated_at=now, state=state, completed=True, waiting_for="registry", attempts=3,
+                  next_attempt_at=now, last_error="нет связи")
+    with transaction.atomic():
+        update(ProcessInstance, a.pk, **fields)
+        ProcessInstance.objects.filter(pk=b.pk).update(**fields)
+    a, b = _row(a), _row(b)
+    assert bytes(a.pop("state")) == bytes(b.pop("state")) == state
+    a.pop("application_id"), b.pop("application_id")
+    assert a == b
+    assert update(WorkTask, 10**12, state=WorkTask.State.DONE) == 0  # no such row: nothing changed
+
+
+def test_update_builds_its_statement_once_per_set_of_columns(world):
+    from django.test.utils import CaptureQueriesContext
+
+    from core.prepared import update
+    from workflow.models import WorkTask
+
+    api = world.api["person"]
+    app = fill(api, create(api, "S3", "assignment"), "S3", "assignment")
+    task = WorkTask.objects.filter(application_id=app["id"]).first()
+    connection = connections["default"]
+    connection.__dict__.pop("_elicense_updates", None)
+    with CaptureQueriesContext(connection) as ctx:
+        for norm in ("1d", "2d", "3d"):
+            update(WorkTask, task.pk, norm=norm, lane="x")
+        update(WorkTask, task.pk, lane="y")
+    assert len(connection.__dict__["_elicense_updates"]) == 2
+    assert [q["sql"].split(" SET ")[0] for q in ctx.captured_queries] == [
+        ctx.captured_queries[0]["sql"].split(" SET ")[0]] * 4
+    task.refresh_from_db()
+    assert (task.norm, task.lane) == ("3d", "y")
+
+
+def test_what_update_cannot_keep_to_is_refused(world):
+    from django.db.models import F
+
+    from core.prepared import update
+    from workflow.models import WorkTask
+
+    api = world.api["person"]
+    app = fill(api, create(api, "S3", "assignment"), "S3", "assignment")
+    task = WorkTask.objects.filter(application_id=app["id"]).first()
+    with pytest.raises(TypeError):
+        update(WorkTask, task.pk, duration_seconds=F("duration_seconds") + 1)  # an expression: QuerySet.update's
+    with pytest.raises(TypeError):
+        update(WorkTask, task.pk, name=world.person)  # a model instance for a plain column
+    with pytest.raises(TypeError):
+        update(WorkTask, task.pk, id=5)  # the key
+    from django.core.exceptions import FieldDoesNotExist
+    with pytest.raises(FieldDoesNotExist):
+        update(WorkTask, task.pk, no_such_field=1)
+    assert WorkTask.objects.get(pk=task.pk).name == task.name
