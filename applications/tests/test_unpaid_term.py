@@ -26,6 +26,21 @@ def asked_days_ago(app_id, days: float):
     return pay_task(app_id)
 
 
+def asked_until_the_term_ended(app_id, days: int = 11):
+    """As if payment had been asked `days` days ago, or earlier: long enough that the term has ended now. The
+    default term is 10 days, ending at closing time, moved to the next working day when it falls on a day off,
+    so 11 days ago is not always enough (asked 11 days before a Monday just after midnight, the 10th day is
+    Sunday and the term ends on Monday evening)."""
+    from django.utils import timezone
+
+    task = asked_days_ago(app_id, days)
+    for _ in range(20):
+        if actions.payment_term_end(task) < timezone.now():
+            return task
+        task = asked_days_ago(app_id, 1)
+    raise AssertionError("the term does not end")
+
+
 @pytest.fixture
 def s1(world):
     api = world.api["person"]
@@ -68,7 +83,7 @@ def test_a_reminder_before_the_end_then_nothing_more_until_it_ends(world, s1, cl
 def test_after_the_term_the_request_is_refused_for_non_payment_and_the_gateway_payment_cancelled(world, s1):
     api, app = s1
     payment = api.post(f"/applications/{app['id']}/payment")
-    asked_days_ago(app["id"], 11)  # the default term: 10 days
+    asked_until_the_term_ended(app["id"])  # the default term: 10 days
     assert actions.end_unpaid()["refused"] == 1
     refused = api.get(f"/applications/{app['id']}")
     assert refused["status"] == "refused" and refused["refusal_step"] == "5" and refused["refusal_reason"] == "not_paid"
@@ -86,7 +101,7 @@ def test_a_payer_who_paid_meanwhile_has_paid(world, s1):
     api, app = s1
     payment = api.post(f"/applications/{app['id']}/payment")
     payer(payment)  # paid at the gateway; its callback has not arrived
-    asked_days_ago(app["id"], 11)
+    asked_until_the_term_ended(app["id"])
     assert actions.end_unpaid()["refused"] == 0
     after = api.get(f"/applications/{app['id']}")
     assert after["status"] != "refused"
@@ -99,7 +114,7 @@ def test_s3_after_the_check_is_refused_at_step_10(world):
     app = portal_until_registered(world, api, "S3", "assignment")
     app = decide(world.api["inspection_officer"], app)
     assert [t["action_kind"] for t in app["open_tasks"]] == ["pay"]
-    asked_days_ago(app["id"], 30)
+    asked_until_the_term_ended(app["id"], 30)
     assert actions.end_unpaid()["refused"] == 1
     refused = Application.objects.get(pk=app["id"])
     assert refused.status == "refused" and refused.refusal_step == "10" and refused.refusal_reason == "not_paid"
