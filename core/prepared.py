@@ -1,4 +1,4 @@
-"""Querysets of a fixed shape, compiled to SQL once per database connection, and inserts built once the same
+"""Querysets of a fixed shape, compiled to SQL once per database connection, and writes built once the same
 way (``insert`` and ``update``, at the end): for the hot path.
 
 Django builds and compiles a queryset's SQL every time it is evaluated. For the signed submission's locking
@@ -212,12 +212,13 @@ def update(model, pk, using: str = DEFAULT_DB_ALIAS, **values) -> int:
             isinstance(f, BinaryField) and connection.ops.binary_placeholder_sql(b"") == "%s") for f in fields)
         entry = cache[key] = (sql if plain else None, fields)
     sql, fields = entry
+    for field, value in zip(fields, values.values(), strict=True):
+        if hasattr(value, "resolve_expression"):
+            raise TypeError(f"{meta.label}.{field.name}: an expression is not a plain value (use QuerySet.update)")
     if sql is None:
         return QuerySet(model, using=using).filter(pk=pk).update(**values)
     params = []
     for field, value in zip(fields, values.values(), strict=True):
-        if hasattr(value, "resolve_expression"):
-            raise TypeError(f"{meta.label}.{field.name}: an expression is not a plain value (use QuerySet.update)")
         if hasattr(value, "prepare_database_save"):
             if not field.remote_field:
                 raise TypeError(f"{meta.label}.{field.name}: a model instance for a field that is not a relation")

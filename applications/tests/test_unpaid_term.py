@@ -5,6 +5,7 @@ paid."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from applications import actions
 from applications.models import Application
@@ -31,8 +32,6 @@ def asked_until_the_term_ended(app_id, days: int = 11):
     default term is 10 days, ending at closing time, moved to the next working day when it falls on a day off,
     so 11 days ago is not always enough (asked 11 days before a Monday just after midnight, the 10th day is
     Sunday and the term ends on Monday evening)."""
-    from django.utils import timezone
-
     task = asked_days_ago(app_id, days)
     for _ in range(20):
         if actions.payment_term_end(task) < timezone.now():

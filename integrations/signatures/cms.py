@@ -94,7 +94,7 @@ def _read(cms_der: bytes):
     # The signature covers the DER of the attributes as a SET OF (tag 0x31), not as [0] IMPLICIT.
     raw = signed_attrs.dump()
     signed_attrs_der = b"\x31" + raw[1:]
-    others = [c for c in _certificates(signed) if c != cert]  # e.g. the signer's CA chain
+    others = tuple(c for c in _certificates(signed) if c != cert)  # e.g. the signer's CA chain (kept: not a list)
     return cert, si, digest_cls, sig_oid, signed_attrs_der, message_digest, signing_time, attached, others
 
 
