@@ -30,6 +30,7 @@ from applications.signing import (
     latest_signature,
     signature_check,
 )
+from core import prepared
 from core.errors import DomainError
 from core.identifiers import IdentifierError, parse_bin, parse_iin
 from core.norms import parse_norm
@@ -730,7 +731,7 @@ def sign(application_id, actor, cms_der: bytes, certificate_pem: str = "") -> Ap
                 signature.cms = cms_der
                 verified = signature_check(app, signature, at=now)
                 _check_revocation_known(verified)
-                signature.save(update_fields=["cms", "signature_check", "signed_at"])
+                prepared.save(signature, ["cms", "signature_check", "signed_at"])
                 run = engine.complete_user_task(app, task, actor, {"signed": True},
                                                 {"signature_check": verified}, tasks=tasks)
             else:
@@ -743,7 +744,7 @@ def sign(application_id, actor, cms_der: bytes, certificate_pem: str = "") -> Ap
                     verified = signature_check(app, signature, at=now)
                     _check_revocation_known(verified)
                     context["signature_check"] = verified
-                signature.save()
+                prepared.create(signature)
                 run = engine.complete_user_task(app, task, actor, {"certificate_chosen": True}, context,
                                                 tasks=tasks, then=("sign", {"signed": True}) if checked.valid else None)
     except RevocationUnavailable as error:

@@ -1,5 +1,6 @@
 """Querysets of a fixed shape, compiled to SQL once per database connection, and writes built once the same
-way (``insert`` and ``update``, at the end): for the hot path.
+way (``insert`` and ``update``, and ``create`` and ``save`` that are them with the model's signals, at the end):
+for the hot path.
 
 Django builds and compiles a queryset's SQL every time it is evaluated. For the signed submission's locking
 read (five joins and an EXISTS) that is about 2 ms of CPU, against about 0.3 ms to run it; for a plain filter
@@ -21,9 +22,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import BinaryField
+from django.core.exceptions import FieldDoesNotExist
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db.models import BinaryField, Model
 from django.db.models.query import ModelIterable, QuerySet, ValuesIterable, get_related_populators
+from django.db.models.signals import post_save, pre_save
 from django.db.transaction import TransactionManagementError
 
 _MARKER_BASE = 7_340_000_000_000_000_000  # an int marker: far above any id, within a signed 64-bit integer
@@ -231,3 +234,62 @@ def update(model, pk, using: str = DEFAULT_DB_ALIAS, **values) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+# -- saves with the model's signals ---------------------------------------------------------------------------
+def _plain(obj) -> bool:
+    """A model whose ``save`` is Django's own and that has no parent table: its save is one statement."""
+    return type(obj).save is Model.save and not obj._meta.parents
+
+
+def create(obj, using: str = DEFAULT_DB_ALIAS):
+    """``obj.save()`` of a new row, written by ``insert`` (its SQL built once per connection), with what
+    ``save`` also does: related objects checked saved, ``pre_save`` and ``post_save`` (created) sent — so
+    that every receiver (core.idempotency's among them) sees it as a save. A model with its own ``save`` or
+    a parent table, or a row that already has its key, is saved by ``save`` itself."""
+    if not _plain(obj) or obj.pk is not None:
+        obj.save(using=using)
+        return obj
+    sender = type(obj)
+    obj._prepare_related_fields_for_save(operation_name="save")
+    pre_save.send(sender=sender, instance=obj, raw=False, using=using, update_fields=None)
+    with transaction.mark_for_rollback_on_error(using):
+        insert([obj], using)
+    post_save.send(sender=sender, instance=obj, created=True, update_fields=None, raw=False, using=using)
+    return obj
+
+
+def save(obj, update_fields, using: str = DEFAULT_DB_ALIAS):
+    """``obj.save(update_fields=…)`` of a saved row, written by ``update`` (its SQL built once per connection
+    and set of columns), with what ``save`` also does: each field's ``pre_save`` (``auto_now``), related
+    objects checked saved, ``pre_save`` and ``post_save`` sent with the fields, and the same error if no row
+    was changed. A model with its own ``save`` or a parent table, or a field set to an expression, is saved by
+    ``save`` itself."""
+    update_fields = frozenset(update_fields)
+    if not _plain(obj) or not update_fields:
+        obj.save(using=using, update_fields=update_fields)
+        return obj
+    sender, meta = type(obj), obj._meta
+    fields = {}
+    for name in sorted(update_fields):
+        try:
+            field = meta.get_field(name)
+        except FieldDoesNotExist:
+            field = None
+        if field is None or not field.concrete or field.many_to_many or field.primary_key:
+            raise ValueError("The following fields do not exist in this model, are m2m fields, primary keys, or "
+                             f"are non-concrete fields: {name}")
+        fields[field.name] = field
+    fields = list(fields.values())
+    if any(hasattr(getattr(obj, field.attname), "resolve_expression") for field in fields):
+        obj.save(using=using, update_fields=update_fields)  # an expression (F() + 1 …): save compiles it
+        return obj
+    obj._prepare_related_fields_for_save(operation_name="save", fields=fields)
+    pre_save.send(sender=sender, instance=obj, raw=False, using=using, update_fields=update_fields)
+    values = {field.name: field.pre_save(obj, False) for field in fields}
+    with transaction.mark_for_rollback_on_error(using):
+        if not update(sender, obj.pk, using, **values):
+            raise DatabaseError("Save with update_fields did not affect any rows.")
+    obj._state.db, obj._state.adding = using, False
+    post_save.send(sender=sender, instance=obj, created=False, update_fields=update_fields, raw=False, using=using)
+    return obj

@@ -80,12 +80,14 @@ def library_holidays(year: int) -> dict[datetime.date, str]:
 def library_is_working_day(day: datetime.date) -> bool:
     """Whether `day` is a working day by weekends and the library alone (no overrides)."""
     _check_date(day)
+    return _library_working(day)
+
+
+def _library_working(day: datetime.date) -> bool:
     days_off, weekend_workdays = _library_year(day.year)
     if day in weekend_workdays:
         return True
-    if day.weekday() >= 5:
-        return False
-    return day not in days_off
+    return day.weekday() < 5 and day not in days_off
 
 
 # --- overrides --------------------------------------------------------------
@@ -167,10 +169,14 @@ def _check_date(day) -> None:
 def is_working_day(day: datetime.date) -> bool:
     """Whether `day` is a working day in Kazakhstan (five-day week), overrides included."""
     _check_date(day)
-    override = overrides().get(day)
-    if override is not None:
-        return override
-    return library_is_working_day(day)
+    return _working(day, overrides())
+
+
+def _working(day: datetime.date, table: dict[datetime.date, bool]) -> bool:
+    """`is_working_day` against an override table the caller read once (a count over many days reads it
+    once, not once a day: the signed submission's deadline counts some thirty days)."""
+    override = table.get(day)
+    return _library_working(day) if override is None else override
 
 
 def add_calendar_days(start: datetime.date, n: int) -> datetime.date:
@@ -187,10 +193,10 @@ def add_working_days(start: datetime.date, n: int) -> datetime.date:
     _check_date(start)
     if n < 0:
         raise ValueError("n must not be negative")
-    day = start
+    day, table, one = start, overrides(), datetime.timedelta(days=1)
     while n:
-        day += datetime.timedelta(days=1)
-        if is_working_day(day):
+        day += one
+        if _working(day, table):
             n -= 1
     return day
 
@@ -204,11 +210,10 @@ def working_days_between(a: datetime.date, b: datetime.date) -> int:
     _check_date(b)
     if b < a:
         return -working_days_between(b, a)
-    count = 0
-    day = a
+    count, day, table, one = 0, a, overrides(), datetime.timedelta(days=1)
     while day < b:
-        day += datetime.timedelta(days=1)
-        count += is_working_day(day)
+        day += one
+        count += _working(day, table)
     return count
 
 
@@ -217,7 +222,8 @@ def working_days_between(a: datetime.date, b: datetime.date) -> int:
 def next_working_day(day: datetime.date) -> datetime.date:
     """`day` itself if it is a working day, else the first working day after it."""
     _check_date(day)
-    while not is_working_day(day):
+    table = overrides()
+    while not _working(day, table):
         day += datetime.timedelta(days=1)
     return day
 
@@ -269,13 +275,14 @@ def due_in_working_time(start: datetime.datetime, seconds: float) -> datetime.da
     if seconds < 0:
         raise ValueError("seconds must not be negative")
     opens, closes = working_hours()
+    table = overrides()
     at = start.astimezone(ALMATY)
     left = datetime.timedelta(seconds=seconds)
     while True:
         day = at.date()
         opening = datetime.datetime.combine(day, opens, tzinfo=ALMATY)
         closing = datetime.datetime.combine(day, closes, tzinfo=ALMATY)
-        if not is_working_day(day) or at >= closing:
+        if not _working(day, table) or at >= closing:
             at = datetime.datetime.combine(next_working_day(day + datetime.timedelta(days=1)), opens, tzinfo=ALMATY)
             continue
         at = max(at, opening)

@@ -38,6 +38,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
+from core import prepared
 from core.errors import DomainError, Unavailable
 from core.prepared import Prepared, insert, update
 from workdays.calendar import due_at
@@ -288,7 +289,7 @@ class Run:
         self.open_tasks = [*open_tasks, *new_tasks]
         Event.objects.append(self.events)
         if self.subject_fields:
-            self.subject.save(update_fields=sorted(self.subject_fields))
+            prepared.save(self.subject, self.subject_fields)
 
     def _waiting_fields(self, instance) -> dict:
         if self.waiting is None:

@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 from accounts.models import ApiToken, User
 from api.auth import TOKEN
 from applications.actions import LOCKED, NotFound, _locked
-from applications.models import Application
+from applications.models import Application, Signature
 from applications.queries import may_see, visible
 from applications.signing import ATTACHMENTS
 from applications.tests.journeys import create, fill, portal_until_registered, staff_until_registered
+from core import prepared
 from core.prepared import Prepared
 from workflow.engine import OPEN_TASKS
 
@@ -334,3 +335,99 @@ def test_what_update_cannot_keep_to_is_refused(world):
     with pytest.raises(FieldDoesNotExist):
         update(WorkTask, task.pk, no_such_field=1)
     assert WorkTask.objects.get(pk=task.pk).name == task.name
+
+
+# -- core.prepared.create and save: Model.save's rows and signals ------------------------------------------------
+class _Signals:
+    """Every pre_save and post_save sent while it is open: (signal, sender, kwargs without the signal)."""
+
+    def __enter__(self):
+        from django.db.models.signals import post_save, pre_save
+
+        self.sent, self.signals = [], (pre_save, post_save)
+        for signal in self.signals:
+            signal.connect(self._got, dispatch_uid=f"test-prepared-{id(signal)}")
+        return self
+
+    def _got(self, signal, sender, **kwargs):
+        self.sent.append(("pre" if signal is self.signals[0] else "post", sender,
+                          {k: v for k, v in kwargs.items() if k != "instance"}, kwargs["instance"]))
+
+    def __exit__(self, *exc):
+        for signal in self.signals:
+            signal.disconnect(dispatch_uid=f"test-prepared-{id(signal)}")
+
+
+def _signature_of(app_id):
+    from applications.models import Revision, Signature
+
+    revision = Revision.objects.filter(application_id=app_id).first()
+    return Signature(application_id=app_id, revision=revision, certificate_pem="PEM", cms=b"\x30\x00\xff",
+                     certificate_check="valid", signer_iin="850312312016")
+
+
+def test_a_created_row_is_what_save_writes_with_the_same_signals(world):
+    api = world.api["person"]
+    app = fill(api, create(api, "S3", "assignment"), "S3", "assignment")
+    ours, theirs = _signature_of(app["id"]), _signature_of(app["id"])
+    with _Signals() as ours_sent, transaction.atomic():
+        assert prepared.create(ours) is ours
+    with _Signals() as theirs_sent, transaction.atomic():
+        theirs.save()
+    assert ours.pk is not None and ours.pk != theirs.pk and not ours._state.adding and ours._state.db == "default"
+    mine, django = _row(ours), _row(theirs)
+    assert abs(mine.pop("created_at") - django.pop("created_at")).total_seconds() < 5  # auto_now_add set by both
+    assert mine == django and bytes(mine["cms"]) == b"\x30\x00\xff"
+    assert [(k, s, a) for k, s, a, _ in ours_sent.sent] == [(k, s, a) for k, s, a, _ in theirs_sent.sent]
+    assert [k for k, *_ in ours_sent.sent] == ["pre", "post"] and ours_sent.sent[1][2]["created"] is True
+    assert all(instance is ours for *_, instance in ours_sent.sent)
+
+
+def test_saved_fields_are_what_save_writes_with_the_same_signals(world):
+    from django.utils import timezone
+
+    from applications.models import Application
+
+    api = world.api["person"]
+    app = fill(api, create(api, "S3", "assignment"), "S3", "assignment")
+    ours, theirs = prepared.create(_signature_of(app["id"])), prepared.create(_signature_of(app["id"]))
+    now = timezone.now()
+    for sig in (ours, theirs):
+        sig.cms, sig.signature_check, sig.signed_at, sig.signer_bin = b"\x01\x02", "valid", now, "not saved"
+    with _Signals() as ours_sent, transaction.atomic():
+        assert prepared.save(ours, ["cms", "signature_check", "signed_at"]) is ours
+    with _Signals() as theirs_sent, transaction.atomic():
+        theirs.save(update_fields=["cms", "signature_check", "signed_at"])
+    mine, django = _row(ours), _row(theirs)
+    assert mine.pop("created_at") < now and django.pop("created_at") < now  # as created: not among the fields
+    assert mine == django and mine["signer_bin"] == "" and bytes(mine["cms"]) == b"\x01\x02"
+    assert [(k, s, a) for k, s, a, _ in ours_sent.sent] == [(k, s, a) for k, s, a, _ in theirs_sent.sent]
+    assert ours_sent.sent[1][2]["update_fields"] == frozenset({"cms", "signature_check", "signed_at"})
+    # A foreign key given as an instance; a row that is not there is save's own error; no fields is save's.
+    row = Application.objects.get(pk=app["id"])
+    row.applicant_name = "Жаңа аты"
+    prepared.save(row, {"applicant_name"})
+    assert Application.objects.get(pk=app["id"]).applicant_name == "Жаңа аты"
+    from django.db.models import F
+    row.form_version = F("form_version") + 1  # an expression: save's own statement
+    prepared.save(row, ["form_version"])
+    assert Application.objects.get(pk=app["id"]).form_version == app["form_version"] + 1
+    gone = Signature.objects.get(pk=ours.pk)
+    Signature.objects.filter(pk=gone.pk).delete()
+    from django.db import DatabaseError
+    with pytest.raises(DatabaseError, match="did not affect any rows"), transaction.atomic():
+        prepared.save(gone, ["signature_check"])
+    with pytest.raises(ValueError):  # an unknown field: save's refusal
+        prepared.save(theirs, ["no_such_field"])
+
+
+def test_a_model_with_its_own_save_is_saved_by_it(world):
+    from applications.models import Revision
+
+    api = world.api["person"]
+    app = fill(api, create(api, "S3", "assignment"), "S3", "assignment")
+    revision = Revision.objects.filter(application_id=app["id"]).first()
+    with pytest.raises(ValueError, match="immutable"):  # Revision.save refuses a change: so does save()
+        prepared.save(revision, ["sha256"])
+    fresh = Revision(application_id=app["id"], content={"a": 1}, sha256="0" * 64)
+    assert prepared.create(fresh).pk is not None and Revision.objects.get(pk=fresh.pk).content == {"a": 1}
