@@ -110,22 +110,23 @@ def verify_latest_signature(application, at, signature: Signature | None = None)
     return result
 
 
-def content_unchanged(application, revision) -> bool:
-    """The revision is intact and the request (form, attachments) still is exactly that revision."""
-    frozen = hashlib.sha256(canonical_bytes(revision.content)).hexdigest()
-    now = hashlib.sha256(canonical_bytes(revision_content(application))).hexdigest()
-    return revision.sha256 == frozen == now
+def content_unchanged(application, revision, payload: bytes | None = None) -> bool:
+    """The revision is intact and the request (form, attachments) still is exactly that revision.
+    ``payload``: the revision's canonical bytes, if the caller has made them."""
+    frozen = hashlib.sha256(canonical_bytes(revision.content) if payload is None else payload).hexdigest()
+    if revision.sha256 != frozen:
+        return False
+    return hashlib.sha256(canonical_bytes(revision_content(application))).hexdigest() == frozen
 
 
 def verify_signature(application, signature, at) -> CheckResult:
     """Verify ``signature`` over its revision's bytes at ``at``; a request changed since is ``content_changed``."""
     revision = signature.revision
-    if not content_unchanged(application, revision):
+    payload = canonical_bytes(revision.content)
+    if not content_unchanged(application, revision, payload):
         return CheckResult(False, "content_changed", details={"revision_sha256": revision.sha256})
     iin, bin_ = signer_identity(application)
-    return adapters.signatures().verify(
-        canonical_bytes(revision.content), bytes(signature.cms), applicant_iin=iin, applicant_bin=bin_, at=at,
-    )
+    return adapters.signatures().verify(payload, bytes(signature.cms), applicant_iin=iin, applicant_bin=bin_, at=at)
 
 
 def reason_message(reason: str):
