@@ -48,6 +48,11 @@ class _Compiled:
         self.compiler = queryset.query.get_compiler(using=queryset.db)
         self.sql, params = self.compiler.as_sql()
         self.params = list(params)
+        # How each column's value is read back (the fields' from_db_value, the backend's converters), worked out
+        # once as results_iter would on every call; a composite key's columns still go through results_iter.
+        columns = [s[0] for s in self.compiler.select[0:self.compiler.col_count]]
+        self.converters = self.compiler.get_converters(columns)
+        self.composite = self.compiler.has_composite_fields(columns)
         by_marker = {marker: name for name, marker in markers.items()}
         self.slots = []  # (position among the parameters, argument name)
         for position, param in enumerate(self.params):
@@ -89,7 +94,10 @@ class _Compiled:
             rows = cursor.fetchall()
         if compiler.has_extra_select:  # columns added for the ordering only
             rows = [row[:compiler.col_count] for row in rows]
-        rows = compiler.results_iter([rows])
+        if self.composite:
+            rows = compiler.results_iter([rows])
+        elif self.converters:
+            rows = compiler.apply_converters(rows, self.converters)
         if self.values:
             return [dict(zip(self.names, row, strict=True)) for row in rows]
         results = []

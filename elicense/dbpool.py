@@ -46,12 +46,36 @@ def statement_options(environ) -> dict:
     return {"server_side_binding": True, "prepare_threshold": 5} if flag == "1" else {}
 
 
+# core.prepared.insert writes at most this many parameters in one statement (its _INSERT_PARAMS, under SQLite's
+# limit); psycopg's cache of converted statements is raised to hold that many (keep_statement_conversions).
+STATEMENT_PARAMS_CACHED = 900
+
+
+def keep_statement_conversions() -> None:
+    """Let psycopg keep the conversion of statements with up to STATEMENT_PARAMS_CACHED parameters (ADR 0024).
+
+    psycopg turns a statement's ``%s`` placeholders into PostgreSQL's ``$n`` by parsing its text, and keeps
+    the result (an LRU of 128 statements) only for statements of at most 50 parameters
+    (``psycopg._queries.MAX_CACHED_STATEMENT_PARAMS``): an ORM's ``INSERT … VALUES`` usually has a new number
+    of rows each time, so caching it would only churn. The project's multi-row inserts have a handful of
+    shapes, each built once per connection and row count (core.prepared.insert): the engine's history (10 rows
+    × 7 columns on a signed submission) and tasks (5 × 18). Parsing them again cost about 0.5 ms of the app's
+    CPU per submission (docs/performance.md). Client-side binding (ELICENSE_DB_PREPARED_STATEMENTS=0) parses
+    the same way under the same limit. A psycopg without that constant is left as it is."""
+    from psycopg import _queries
+
+    limit = getattr(_queries, "MAX_CACHED_STATEMENT_PARAMS", None)
+    if isinstance(limit, int) and limit < STATEMENT_PARAMS_CACHED:
+        _queries.MAX_CACHED_STATEMENT_PARAMS = STATEMENT_PARAMS_CACHED
+
+
 def configure_postgresql(database: dict, environ) -> dict:
     """Give a PostgreSQL DATABASES entry its application_name and, unless ELICENSE_DB_POOL=0, the pool sized
     from the budget (CONN_MAX_AGE 0: the pool keeps the connections, Django returns them after each request)."""
     options = database.setdefault("OPTIONS", {})
     options["application_name"] = environ.get("ELICENSE_DB_APPLICATION_NAME", "elicense-web")
     options.update(statement_options(environ))
+    keep_statement_conversions()
     if environ.get("ELICENSE_DB_POOL", "1") != "0":
         try:
             timeout = float(environ.get("ELICENSE_DB_POOL_TIMEOUT", "5"))

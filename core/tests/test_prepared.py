@@ -220,6 +220,32 @@ def test_many_rows_go_in_statements_under_the_parameter_limit(world):
         f"kind-{i}" for i in range(300)]
 
 
+def test_on_postgresql_psycopg_keeps_the_conversion_of_a_multi_row_insert(world):
+    """ADR 0024 (elicense.dbpool.keep_statement_conversions): an insert of more than psycopg's default 50
+    parameters is parsed once, then taken from psycopg's cache, and each call still writes its own values."""
+    from core.prepared import _INSERT_PARAMS, insert
+    from elicense.dbpool import STATEMENT_PARAMS_CACHED
+    from workflow.models import Event
+
+    assert STATEMENT_PARAMS_CACHED >= _INSERT_PARAMS  # the largest statement insert writes is kept
+    if connections["default"].vendor != "postgresql":
+        pytest.skip("the conversion is psycopg's")
+    from psycopg import _queries
+
+    assert _queries.MAX_CACHED_STATEMENT_PARAMS == STATEMENT_PARAMS_CACHED
+    api = world.api["person"]
+    app = fill(api, create(api, "S3", "assignment"), "S3", "assignment")
+    _queries._query2pg.cache_clear()
+    batches = [_history(app["id"], None, 10, {"batch": b}) for b in range(3)]  # 10 rows × 7 columns: 70
+    with transaction.atomic():
+        for events in batches:
+            insert(events)
+    info = _queries._query2pg.cache_info()
+    assert (info.misses, info.hits) == (1, 2), info
+    for b, events in enumerate(batches):
+        assert [Event.objects.get(pk=e.pk).data for e in events] == [{"i": i, "batch": b} for i in range(10)]
+
+
 def test_what_insert_cannot_keep_to_is_bulk_creates(world):
     from core.prepared import insert
     from workflow.models import Event
